@@ -1,0 +1,489 @@
+/**
+ * The backend seam: the numeric kernels that ops call, behind one small interface.
+ *
+ * Ops and plugins never loop over data for the heavy work themselves; they call
+ * the active {@linkcode Backend}. A faster backend (WebAssembly, native BLAS)
+ * replaces some kernels and spreads the default for the rest:
+ * `{ ...jsBackend, name: "mine", matmul: myMatmul }`.
+ *
+ * @module
+ */
+
+import type { TypedArray } from "./tensor.ts";
+
+/** Elementwise functions of one argument that backends implement. */
+export type UnaryKernel =
+  | "neg"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "abs"
+  | "square"
+  | "sign"
+  | "step"
+  | "isFinite";
+
+/** Elementwise functions of two broadcast arguments that backends implement. */
+export type BinaryKernel =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "maximum"
+  | "minimum"
+  | "pow"
+  | "greater"
+  | "less"
+  | "equal";
+
+/** Reductions along one axis that backends implement. */
+export type ReduceKernel = "sum" | "max";
+
+/**
+ * The kernels every backend provides. All buffers are row-major; outputs are
+ * preallocated by the caller and fully overwritten.
+ */
+export interface Backend {
+  /** The backend's name, as given to `--backend`. */
+  readonly name: string;
+  /**
+   * `out[m×n] = op(A) · op(B)` where `op(A)` is `m×k` (A stored `k×m` when
+   * `transposeA`) and `op(B)` is `k×n` (B stored `n×k` when `transposeB`).
+   */
+  matmul(
+    a: TypedArray,
+    b: TypedArray,
+    out: TypedArray,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void;
+  /** `out[i] = f(x[i])`. */
+  unary(op: UnaryKernel, x: TypedArray, out: TypedArray): void;
+  /** `out = f(a, b)` with NumPy broadcasting of `aShape` and `bShape` to `outShape`. */
+  binary(
+    op: BinaryKernel,
+    a: TypedArray,
+    aShape: readonly number[],
+    b: TypedArray,
+    bShape: readonly number[],
+    out: TypedArray,
+    outShape: readonly number[],
+  ): void;
+  /** Reduces `x` viewed as `[outer, n, inner]` over its middle axis into `out[outer×inner]`. */
+  reduce(op: ReduceKernel, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
+}
+
+// ---------------------------------------------------------------- unary
+
+type UnaryLoop = (x: TypedArray, out: TypedArray) => void;
+
+const unaryLoops: Record<UnaryKernel, UnaryLoop> = {
+  neg: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = -x[i];
+  },
+  exp: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]);
+  },
+  log: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]);
+  },
+  sqrt: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]);
+  },
+  sin: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.sin(x[i]);
+  },
+  cos: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.cos(x[i]);
+  },
+  tanh: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]);
+  },
+  sigmoid: (x, o) => {
+    // Stable in both tails: never exponentiates a large positive number.
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (v >= 0) o[i] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        o[i] = e / (1 + e);
+      }
+    }
+  },
+  relu: (x, o) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      o[i] = v > 0 ? v : (v === v ? 0 : v);
+    }
+  },
+  abs: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]);
+  },
+  square: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = x[i] * x[i];
+  },
+  sign: (x, o) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      o[i] = v > 0 ? 1 : v < 0 ? -1 : v === v ? 0 : v;
+    }
+  },
+  step: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = x[i] > 0 ? 1 : 0;
+  },
+  isFinite: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Number.isFinite(x[i]) ? 1 : 0;
+  },
+};
+
+// ---------------------------------------------------------------- binary
+
+/** One contiguous run of a broadcast loop: strides are 0 (broadcast) or 1. */
+type BinaryRun = (
+  a: TypedArray,
+  ao: number,
+  as: number,
+  b: TypedArray,
+  bo: number,
+  bs: number,
+  out: TypedArray,
+  oo: number,
+  n: number,
+) => void;
+
+const binaryRuns: Record<BinaryKernel, BinaryRun> = {
+  add: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] + b[bo + i * bs];
+  },
+  sub: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs];
+  },
+  mul: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] * b[bo + i * bs];
+  },
+  div: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] / b[bo + i * bs];
+  },
+  maximum: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) {
+      const x = a[ao + i * as], y = b[bo + i * bs];
+      o[oo + i] = x > y ? x : (y >= x ? y : NaN);
+    }
+  },
+  minimum: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) {
+      const x = a[ao + i * as], y = b[bo + i * bs];
+      o[oo + i] = x < y ? x : (y <= x ? y : NaN);
+    }
+  },
+  pow: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]);
+  },
+  greater: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] > b[bo + i * bs] ? 1 : 0;
+  },
+  less: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] < b[bo + i * bs] ? 1 : 0;
+  },
+  equal: (a, ao, as, b, bo, bs, o, oo, n) => {
+    for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] === b[bo + i * bs] ? 1 : 0;
+  },
+};
+
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const r = outShape.length;
+  const strides = new Array<number>(r).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const axis = r - shape.length + i;
+    strides[axis] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+function binaryBroadcast(
+  run: BinaryRun,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): void {
+  const size = out.length;
+  if (size === 0) return;
+  if (a.length === size && b.length === size) return run(a, 0, 1, b, 0, 1, out, 0, size);
+  if (b.length === 1 && a.length === size) return run(a, 0, 1, b, 0, 0, out, 0, size);
+  if (a.length === 1 && b.length === size) return run(a, 0, 0, b, 0, 1, out, 0, size);
+  const r = outShape.length;
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const n = outShape[r - 1];
+  const ia = sa[r - 1], ib = sb[r - 1];
+  const outer = size / n;
+  const counter = new Int32Array(r);
+  let offA = 0, offB = 0;
+  for (let o = 0; o < outer; o++) {
+    run(a, offA, ia, b, offB, ib, out, o * n, n);
+    for (let axis = r - 2; axis >= 0; axis--) {
+      counter[axis]++;
+      offA += sa[axis];
+      offB += sb[axis];
+      if (counter[axis] < outShape[axis]) break;
+      offA -= sa[axis] * outShape[axis];
+      offB -= sb[axis] * outShape[axis];
+      counter[axis] = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- reduce
+
+function reduceSum(x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void {
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let acc = 0;
+      const base = o * n;
+      for (let k = 0; k < n; k++) acc += x[base + k];
+      out[o] = acc;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let k = 0; k < n; k++) {
+      const base = (o * n + k) * inner;
+      for (let j = 0; j < inner; j++) acc[j] += x[base + j];
+    }
+    out.set(acc, o * inner);
+  }
+}
+
+function reduceMax(x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let m = -Infinity;
+      for (let k = 0; k < n; k++) {
+        const v = x[(o * n + k) * inner + j];
+        if (v > m || v !== v) m = v;
+        if (m !== m) break;
+      }
+      out[o * inner + j] = m;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- matmul
+
+/** Copies a `rows×cols` row-major matrix into its `cols×rows` transpose. */
+function transposeInto(src: TypedArray, rows: number, cols: number, dst: TypedArray): void {
+  const block = 32;
+  for (let i0 = 0; i0 < rows; i0 += block) {
+    const i1 = Math.min(i0 + block, rows);
+    for (let j0 = 0; j0 < cols; j0 += block) {
+      const j1 = Math.min(j0 + block, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) dst[j * rows + i] = src[i * cols + j];
+      }
+    }
+  }
+}
+
+/**
+ * `out = A · Btᵀ` with A `m×k` and Bt `n×k`, both row-major: every output is the
+ * dot product of two contiguous rows. Columns are taken in panels that stay in
+ * cache while every row block of A passes over them; each 4×4 output tile keeps
+ * its sixteen sums in registers.
+ */
+function matmulRowsDot(a: TypedArray, bt: TypedArray, out: TypedArray, m: number, n: number, k: number): void {
+  const panel = Math.max(4, Math.min(n, (Math.floor(65536 / Math.max(1, k)) >> 2) << 2));
+  for (let j0 = 0; j0 < n; j0 += panel) {
+    const j1 = Math.min(n, j0 + panel);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+      let j = j0;
+      for (; j + 4 <= j1; j += 4) {
+        const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+        let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (let p = 0; p < k; p++) {
+          const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
+          const y0 = bt[b0 + p], y1 = bt[b1 + p], y2 = bt[b2 + p], y3 = bt[b3 + p];
+          c00 += x0 * y0;
+          c01 += x0 * y1;
+          c02 += x0 * y2;
+          c03 += x0 * y3;
+          c10 += x1 * y0;
+          c11 += x1 * y1;
+          c12 += x1 * y2;
+          c13 += x1 * y3;
+          c20 += x2 * y0;
+          c21 += x2 * y1;
+          c22 += x2 * y2;
+          c23 += x2 * y3;
+          c30 += x3 * y0;
+          c31 += x3 * y1;
+          c32 += x3 * y2;
+          c33 += x3 * y3;
+        }
+        const o0 = i * n + j, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+        out[o0] = c00;
+        out[o0 + 1] = c01;
+        out[o0 + 2] = c02;
+        out[o0 + 3] = c03;
+        out[o1] = c10;
+        out[o1 + 1] = c11;
+        out[o1 + 2] = c12;
+        out[o1 + 3] = c13;
+        out[o2] = c20;
+        out[o2 + 1] = c21;
+        out[o2 + 2] = c22;
+        out[o2 + 3] = c23;
+        out[o3] = c30;
+        out[o3 + 1] = c31;
+        out[o3 + 2] = c32;
+        out[o3 + 3] = c33;
+      }
+      for (; j < j1; j++) {
+        const b0 = j * k;
+        let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        for (let p = 0; p < k; p++) {
+          const y = bt[b0 + p];
+          c0 += a[a0 + p] * y;
+          c1 += a[a1 + p] * y;
+          c2 += a[a2 + p] * y;
+          c3 += a[a3 + p] * y;
+        }
+        out[i * n + j] = c0;
+        out[(i + 1) * n + j] = c1;
+        out[(i + 2) * n + j] = c2;
+        out[(i + 3) * n + j] = c3;
+      }
+    }
+    for (; i < m; i++) {
+      const a0 = i * k;
+      for (let j = j0; j < j1; j++) {
+        const b0 = j * k;
+        let c = 0;
+        for (let p = 0; p < k; p++) c += a[a0 + p] * bt[b0 + p];
+        out[i * n + j] = c;
+      }
+    }
+  }
+}
+
+function jsMatmul(
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  m: number,
+  n: number,
+  k: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): void {
+  if (k === 0) {
+    out.fill(0);
+    return;
+  }
+  let rowsA = a;
+  if (transposeA) {
+    rowsA = a instanceof Float32Array ? new Float32Array(m * k) : new Float64Array(m * k);
+    transposeInto(a, k, m, rowsA);
+  }
+  let rowsB = b;
+  if (!transposeB) {
+    rowsB = b instanceof Float32Array ? new Float32Array(n * k) : new Float64Array(n * k);
+    transposeInto(b, k, n, rowsB);
+  }
+  matmulRowsDot(rowsA, rowsB, out, m, n, k);
+}
+
+/**
+ * The default backend: plain TypeScript loops over typed arrays, no native code.
+ *
+ * @example Multiply two 2×2 matrices with the kernel directly
+ * ```ts
+ * import { jsBackend } from "./backend.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const out = new Float64Array(4);
+ * jsBackend.matmul(new Float64Array([1, 2, 3, 4]), new Float64Array([5, 6, 7, 8]), out, 2, 2, 2, false, false);
+ * assert.deepEqual([...out], [19, 22, 43, 50]);
+ * ```
+ */
+export const jsBackend: Backend = {
+  name: "js",
+  matmul: jsMatmul,
+  unary(op, x, out) {
+    unaryLoops[op](x, out);
+  },
+  binary(op, a, aShape, b, bShape, out, outShape) {
+    binaryBroadcast(binaryRuns[op], a, aShape, b, bShape, out, outShape);
+  },
+  reduce(op, x, outer, n, inner, out) {
+    if (op === "sum") reduceSum(x, outer, n, inner, out);
+    else reduceMax(x, outer, n, inner, out);
+  },
+};
+
+let active: Backend = jsBackend;
+
+/**
+ * The backend that ops use now.
+ *
+ * @returns The active backend ({@linkcode jsBackend} unless changed).
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from "./backend.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(getBackend().name, "js");
+ * ```
+ */
+export function getBackend(): Backend {
+  return active;
+}
+
+/**
+ * Makes `backend` the one ops use, and returns the previous one so the caller
+ * can restore it. The choice is process-wide, like TF.js's `setBackend`.
+ *
+ * @param backend The backend to use.
+ * @returns The backend that was active before.
+ * @throws {TypeError} When `backend` lacks one of the kernels.
+ *
+ * @example Swap in a backend and restore the previous one
+ * ```ts
+ * import { jsBackend, setBackend } from "./backend.ts";
+ *
+ * const previous = setBackend({ ...jsBackend, name: "js-copy" });
+ * setBackend(previous);
+ * ```
+ */
+export function setBackend(backend: Backend): Backend {
+  for (const key of ["matmul", "unary", "binary", "reduce"] as const) {
+    if (typeof backend?.[key] !== "function") {
+      throw new TypeError(
+        `Cannot set the backend as it must implement ${key}(): current value is ${typeof backend?.[key]}`,
+      );
+    }
+  }
+  const previous = active;
+  active = backend;
+  return previous;
+}

@@ -1,0 +1,474 @@
+/**
+ * The n-dimensional array every gradflow op reads and writes.
+ *
+ * A {@linkcode Tensor} is a row-major view of a typed array (`Float64Array` for
+ * `"float64"`, the default, or `Float32Array` for `"float32"`) plus its shape.
+ * Ops never mutate their inputs, so a tensor can be shared freely.
+ *
+ * @module
+ */
+
+/** The element types a tensor can hold. */
+export type DType = "float32" | "float64";
+
+/** The typed array behind a tensor of each dtype. */
+export type TypedArray = Float32Array | Float64Array;
+
+/** A number, or arbitrarily nested arrays of numbers (a nested list, as in NumPy). */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * A node of the flow graph: how a tensor was computed and how to send a
+ * cotangent back to its inputs. Internal to the autodiff machinery.
+ */
+export interface GraphNode {
+  /** The op that produced the tensor, for error messages and debugging. */
+  readonly op: string;
+  /** The tensors this one was computed from. */
+  readonly inputs: readonly Tensor[];
+  /** Maps the output cotangent to one cotangent per input (`null`: no gradient). */
+  readonly vjp: (cotangent: Tensor) => (Tensor | null)[];
+}
+
+/**
+ * An immutable n-dimensional array of float32 or float64 values.
+ *
+ * Create tensors with {@linkcode tensor}, {@linkcode zeros}, {@linkcode ones}
+ * or {@linkcode full}; the constructor is public for kernels and backends that
+ * already hold a typed array of the right length.
+ *
+ * @example Read a tensor's shape, dtype and values
+ * ```ts
+ * import { tensor } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const t = tensor([[1, 2, 3], [4, 5, 6]]);
+ * assert.deepEqual(t.shape, [2, 3]);
+ * assert.equal(t.dtype, "float64");
+ * assert.deepEqual(t.toArray(), [[1, 2, 3], [4, 5, 6]]);
+ * ```
+ */
+export class Tensor {
+  /** The length of each axis, outermost first. */
+  readonly shape: readonly number[];
+  /** The element type. */
+  readonly dtype: DType;
+  /** The elements in row-major order. Treat as read-only: ops share buffers. */
+  readonly data: TypedArray;
+  /** The flow-graph node, or `null` for a constant. Set only by the autodiff core. */
+  _node: GraphNode | null = null;
+
+  /**
+   * Wraps a typed array whose length matches the shape.
+   *
+   * @param data The elements in row-major order.
+   * @param shape The length of each axis.
+   * @throws {RangeError} When the data length does not equal the product of the shape.
+   */
+  constructor(data: TypedArray, shape: readonly number[]) {
+    const size = sizeOf(shape, "create a tensor");
+    if (data.length !== size) {
+      throw new RangeError(
+        `Cannot create a tensor as the data length must equal the product of the shape [${shape}] (${size}): current length is ${data.length}`,
+      );
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = data instanceof Float32Array ? "float32" : "float64";
+  }
+
+  /** The number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * The value of a tensor with exactly one element.
+   *
+   * @returns That element as a JavaScript number.
+   * @throws {RangeError} When the tensor has more or fewer than one element.
+   */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new RangeError(
+        `Cannot read item() as the tensor must have exactly one element: current shape is [${this.shape}]`,
+      );
+    }
+    return this.data[0];
+  }
+
+  /**
+   * The values as nested JavaScript arrays (a number for a rank-0 tensor).
+   *
+   * @returns Nested arrays mirroring the shape.
+   */
+  toArray(): NestedArray {
+    return toNested(this.data, this.shape, 0, 0);
+  }
+
+  /** How `console.log` shows a tensor in Deno: its {@linkcode Tensor.toString}. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** A short description: dtype, shape and up to eight values. */
+  toString(): string {
+    const head = Array.from(this.data.subarray(0, 8)).map((v) => +v.toPrecision(6));
+    const more = this.data.length > 8 ? ", …" : "";
+    return `Tensor(${this.dtype}, [${this.shape}], [${head.join(", ")}${more}])`;
+  }
+}
+
+function toNested(data: TypedArray, shape: readonly number[], axis: number, offset: number): NestedArray {
+  if (axis === shape.length) return data[offset];
+  const n = shape[axis];
+  let stride = 1;
+  for (let i = axis + 1; i < shape.length; i++) stride *= shape[i];
+  const out: NestedArray[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = toNested(data, shape, axis + 1, offset + i * stride);
+  return out;
+}
+
+/**
+ * The number of elements of a shape, after checking every axis length.
+ *
+ * @param shape The axis lengths.
+ * @param action What the caller was doing, for the error message ("reshape", …).
+ * @returns The product of the axis lengths (1 for a scalar).
+ * @throws {RangeError} When an axis length is not a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * import { sizeOf } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(sizeOf([2, 3, 4]), 24);
+ * assert.throws(() => sizeOf([2, -1]), RangeError);
+ * ```
+ */
+export function sizeOf(shape: readonly number[], action = "use a shape"): number {
+  let size = 1;
+  for (const n of shape) {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(
+        `Cannot ${action} as every axis length must be a non-negative integer: current shape is [${shape}]`,
+      );
+    }
+    size *= n;
+  }
+  return size;
+}
+
+/**
+ * Allocates a zero-filled typed array of the given dtype.
+ *
+ * @param dtype The element type.
+ * @param size The number of elements.
+ * @returns A new `Float32Array` or `Float64Array`.
+ *
+ * @example
+ * ```ts
+ * import { allocate } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(allocate("float32", 3) instanceof Float32Array);
+ * ```
+ */
+export function allocate(dtype: DType, size: number): TypedArray {
+  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+}
+
+function checkDType(dtype: unknown, action: string): DType {
+  if (dtype !== "float32" && dtype !== "float64") {
+    throw new TypeError(
+      `Cannot ${action} as dtype must be "float32" or "float64": current value is ${JSON.stringify(dtype)}`,
+    );
+  }
+  return dtype;
+}
+
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = v[0];
+  }
+  return shape;
+}
+
+function flattenInto(values: NestedArray, shape: number[], axis: number, out: TypedArray, offset: number): number {
+  if (axis === shape.length) {
+    if (typeof values !== "number") {
+      throw new TypeError(
+        `Cannot create a tensor as nested arrays must be rectangular: found an array where a number was expected at depth ${axis}`,
+      );
+    }
+    out[offset] = values;
+    return offset + 1;
+  }
+  if (!Array.isArray(values) || values.length !== shape[axis]) {
+    const got = Array.isArray(values) ? `length ${values.length}` : typeof values;
+    throw new TypeError(
+      `Cannot create a tensor as nested arrays must be rectangular: expected length ${
+        shape[axis]
+      } at depth ${axis}, current value has ${got}`,
+    );
+  }
+  for (const v of values) offset = flattenInto(v, shape, axis + 1, out, offset);
+  return offset;
+}
+
+/**
+ * Creates a tensor from nested arrays, a flat array with a shape, or a typed array.
+ *
+ * @param values Nested arrays (the shape is inferred), a flat array or typed
+ *   array (the shape defaults to `[values.length]`), or a single number (rank 0).
+ * @param shape The shape, when `values` is flat.
+ * @param dtype `"float64"` (the default) or `"float32"`; a `Float32Array` with no
+ *   dtype given stays float32.
+ * @returns A new tensor that owns a copy of the values.
+ * @throws {TypeError} For ragged nested arrays or a dtype other than float32/float64.
+ * @throws {RangeError} When the number of values does not match the shape.
+ *
+ * @example Three ways to make the same 2×2 tensor
+ * ```ts
+ * import { tensor } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const a = tensor([[1, 2], [3, 4]]);
+ * const b = tensor([1, 2, 3, 4], [2, 2]);
+ * const c = tensor(new Float32Array([1, 2, 3, 4]), [2, 2]);
+ * assert.deepEqual(a.toArray(), b.toArray());
+ * assert.equal(c.dtype, "float32");
+ * ```
+ */
+export function tensor(
+  values: NestedArray | ArrayLike<number>,
+  shape?: readonly number[],
+  dtype?: DType,
+): Tensor {
+  if (dtype !== undefined) checkDType(dtype, "create a tensor");
+  const isTyped = values instanceof Float32Array || values instanceof Float64Array;
+  const type: DType = dtype ?? (values instanceof Float32Array ? "float32" : "float64");
+  if (typeof values === "number") {
+    const s = shape ?? [];
+    const size = sizeOf(s, "create a tensor");
+    if (size !== 1) {
+      throw new RangeError(
+        `Cannot create a tensor from one number as the shape must hold one element: current shape is [${s}]`,
+      );
+    }
+    const data = allocate(type, 1);
+    data[0] = values;
+    return new Tensor(data, s);
+  }
+  if (isTyped || (shape !== undefined && !isNested(values))) {
+    const flat = values as ArrayLike<number>;
+    const s = shape ?? [flat.length];
+    const size = sizeOf(s, "create a tensor");
+    if (size !== flat.length) {
+      throw new RangeError(
+        `Cannot create a tensor as the number of values must equal the product of the shape [${s}] (${size}): current count is ${flat.length}`,
+      );
+    }
+    const data = allocate(type, size);
+    for (let i = 0; i < size; i++) data[i] = flat[i];
+    return new Tensor(data, s);
+  }
+  if (!Array.isArray(values)) {
+    throw new TypeError(
+      `Cannot create a tensor as values must be a number, nested arrays or a typed array: current value is ${typeof values}`,
+    );
+  }
+  const inferred = inferShape(values as NestedArray);
+  const data = allocate(type, sizeOf(inferred, "create a tensor"));
+  flattenInto(values as NestedArray, inferred, 0, data, 0);
+  const t = new Tensor(data, inferred);
+  if (shape !== undefined) {
+    if (sizeOf(shape, "create a tensor") !== t.size) {
+      throw new RangeError(
+        `Cannot create a tensor as the number of values must equal the product of the shape [${shape}]: current count is ${t.size}`,
+      );
+    }
+    return new Tensor(data, shape);
+  }
+  return t;
+}
+
+function isNested(values: unknown): boolean {
+  return Array.isArray(values) && values.some((v) => Array.isArray(v));
+}
+
+/**
+ * A tensor filled with one value.
+ *
+ * @param shape The shape.
+ * @param value The fill value.
+ * @param dtype The element type (default float64).
+ * @returns A new tensor.
+ *
+ * @example
+ * ```ts
+ * import { full } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(full([2], 7).toArray(), [7, 7]);
+ * ```
+ */
+export function full(shape: readonly number[], value: number, dtype: DType = "float64"): Tensor {
+  checkDType(dtype, "create a tensor");
+  const data = allocate(dtype, sizeOf(shape, "create a tensor"));
+  if (value !== 0) data.fill(value);
+  return new Tensor(data, shape);
+}
+
+/**
+ * A tensor of zeros.
+ *
+ * @param shape The shape.
+ * @param dtype The element type (default float64).
+ * @returns A new tensor.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(zeros([1, 2]).toArray(), [[0, 0]]);
+ * ```
+ */
+export function zeros(shape: readonly number[], dtype: DType = "float64"): Tensor {
+  return full(shape, 0, dtype);
+}
+
+/**
+ * A tensor of ones.
+ *
+ * @param shape The shape.
+ * @param dtype The element type (default float64).
+ * @returns A new tensor.
+ *
+ * @example
+ * ```ts
+ * import { ones } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(ones([3]).toArray(), [1, 1, 1]);
+ * ```
+ */
+export function ones(shape: readonly number[], dtype: DType = "float64"): Tensor {
+  return full(shape, 1, dtype);
+}
+
+/**
+ * A copy of a tensor converted to another dtype (a constant: no graph link).
+ *
+ * Use the `cast` op from `ops` to convert inside a differentiated function.
+ *
+ * @param x The tensor.
+ * @param dtype The target element type.
+ * @returns A new tensor (or `x` itself when the dtype already matches).
+ *
+ * @example
+ * ```ts
+ * import { astype, tensor } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(astype(tensor([1.5]), "float32").dtype, "float32");
+ * ```
+ */
+export function astype(x: Tensor, dtype: DType): Tensor {
+  checkDType(dtype, "convert a tensor");
+  if (x.dtype === dtype) return x;
+  const data = allocate(dtype, x.size);
+  data.set(x.data);
+  return new Tensor(data, x.shape);
+}
+
+/**
+ * Whether two shapes are equal.
+ *
+ * @param a One shape.
+ * @param b The other shape.
+ * @returns `true` when both have the same axes of the same lengths.
+ *
+ * @example
+ * ```ts
+ * import { shapesEqual } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(shapesEqual([2, 3], [2, 3]));
+ * assert.ok(!shapesEqual([2, 3], [3, 2]));
+ * ```
+ */
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The shape two operands broadcast to, with NumPy's rules (align on the right;
+ * an axis of length 1 stretches).
+ *
+ * @param op The op name, for the error message.
+ * @param a The first shape.
+ * @param b The second shape.
+ * @returns The broadcast shape.
+ * @throws {RangeError} Naming the op and both shapes, when they do not broadcast.
+ *
+ * @example
+ * ```ts
+ * import { broadcastShapes } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(broadcastShapes("add", [4, 1, 3], [2, 1]), [4, 2, 3]);
+ * assert.throws(() => broadcastShapes("add", [2, 3], [4]), /add/);
+ * ```
+ */
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(
+        `Cannot ${op} tensors of shapes [${a}] and [${b}] as they do not broadcast: axis ${i} has lengths ${da} and ${db}`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Row-major strides of a shape (in elements).
+ *
+ * @param shape The axis lengths.
+ * @returns One stride per axis.
+ *
+ * @example
+ * ```ts
+ * import { stridesOf } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(stridesOf([2, 3, 4]), [12, 4, 1]);
+ * ```
+ */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}

@@ -1,0 +1,56 @@
+/**
+ * The built-in initializers, by name, so layers can take an initializer's
+ * name (`"he-normal"`) as well as a function.
+ *
+ * @example
+ * ```ts
+ * import { resolveInitializer } from "./mod.ts";
+ * import { Random } from "../../core/random.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(resolveInitializer('layer "dense"', "initializer", "zeros")([2], new Random(0)).toArray(), [0, 0]);
+ * ```
+ *
+ * @module
+ */
+
+import type { Initializer, Plugin } from "../../core/interfaces.ts";
+import { nearestName } from "../../core/registry.ts";
+import xavierUniform from "./xavier_uniform.ts";
+import zeros from "./zeros.ts";
+
+
+/** Every built-in initializer plugin; a new initializer joins the built-ins by being listed here. */
+export const initializerPlugins: readonly Plugin<"initializer">[] = [xavierUniform, zeros] as Plugin<"initializer">[];
+
+/**
+ * Turns an initializer option (a function, a built-in name, or
+ * `{ name, ...options }`) into an initializer.
+ *
+ * @param owner Who is asking, for the message.
+ * @param option The option name, for the message.
+ * @param value The option value.
+ * @returns The initializer.
+ * @throws {RangeError} For an unknown name (with the nearest match).
+ */
+export function resolveInitializer(owner: string, option: string, value: unknown): Initializer {
+  if (typeof value === "function") return value as Initializer;
+  const spec = typeof value === "string" ? { name: value } : value as { name?: unknown } | null;
+  const name = spec?.name;
+  const found = initializerPlugins.find((p) => p.name === name);
+  if (found === undefined) {
+    const names = initializerPlugins.map((p) => p.name);
+    const near = typeof name === "string" ? nearestName(name, names) : undefined;
+    throw new RangeError(
+      `Cannot create ${owner} as ${option} must be an initializer function or one of ${names.join(", ")}${
+        near ? ` (did you mean '${near}'?)` : ""
+      }: current value is ${JSON.stringify(value)}`,
+    );
+  }
+  const { name: _, ...options } = spec as Record<string, unknown>;
+  return found.create(options);
+}
+
+export { xavierUniform, type XavierUniformOptions } from "./xavier_uniform.ts";
+export { zeros, type ZerosOptions } from "./zeros.ts";
+export { type Fans, fans } from "./_fans.ts";

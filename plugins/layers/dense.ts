@@ -1,0 +1,107 @@
+/**
+ * The fully connected layer.
+ *
+ * @module
+ */
+
+import type { Initializer, Layer, Plugin } from "../../core/interfaces.ts";
+import { add, matmul, reshape } from "../../core/ops/mod.ts";
+import { checkBoolean, checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
+import type { DType, Tensor } from "../../core/tensor.ts";
+import { resolveInitializer } from "../initializers/mod.ts";
+
+/** Options for {@linkcode dense}. */
+export interface DenseOptions {
+  /** The number of outputs per sample. Required. */
+  units: number;
+  /** Add a learned bias. @default {true} */
+  useBias?: boolean;
+  /** The weight initializer: a function, a built-in name, or `{ name, ...options }`. @default {"xavier-uniform"} */
+  initializer?: Initializer | string | { name: string; [option: string]: unknown };
+  /** The bias initializer. @default {"zeros"} */
+  biasInitializer?: Initializer | string | { name: string; [option: string]: unknown };
+  /** The parameters' dtype. @default {"float64"} */
+  dtype?: DType;
+}
+
+/** Parameters of a dense layer. */
+export type DenseParams = { weight: Tensor; bias: Tensor } | { weight: Tensor };
+
+/**
+ * A fully connected layer: `y = x·W + b`, with `W` of shape `[inputs, units]`
+ * (seed 002's `z = w·a + b`, batched). Inputs of rank above 2 are flattened
+ * after the batch axis.
+ *
+ * Differences from PyTorch's `nn.Linear`: the weight is stored transposed
+ * (`[in, out]`, as in TF.js and Keras), initialized with Xavier/Glorot uniform
+ * by default (PyTorch uses Kaiming uniform with a = √5), and the bias starts at
+ * zero (PyTorch draws it from U(−1/√in, 1/√in)).
+ *
+ * @param options `units` (required), `useBias`, `initializer`, `biasInitializer`, `dtype`.
+ * @returns The layer.
+ * @throws {RangeError | TypeError} For a bad option, naming it.
+ *
+ * @example
+ * ```ts
+ * import { dense } from "./dense.ts";
+ * import { Random } from "../../core/random.ts";
+ * import { tensor } from "../../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = dense({ units: 3 });
+ * const { params, state, outputShape } = layer.init([2], new Random(0));
+ * assert.deepEqual(outputShape, [3]);
+ * const { output } = layer.apply(params, state, tensor([[1, 2]]), { training: false });
+ * assert.deepEqual(output.shape, [1, 3]);
+ * ```
+ */
+export function dense(options: DenseOptions): Layer<DenseParams, Record<string, never>> {
+  const owner = 'layer "dense"';
+  checkKeys(owner, options, ["units", "useBias", "initializer", "biasInitializer", "dtype"]);
+  if (options?.units === undefined) {
+    throw new TypeError(
+      `Cannot create ${owner} as units must be given (a positive integer): current value is undefined`,
+    );
+  }
+  const units = checkNumber(owner, "units", options.units, 1, { min: 1, integer: true });
+  const useBias = checkBoolean(owner, "useBias", options.useBias, true);
+  const init = resolveInitializer(owner, "initializer", options.initializer ?? "xavier-uniform");
+  const biasInit = resolveInitializer(owner, "biasInitializer", options.biasInitializer ?? "zeros");
+  const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  return {
+    init(inputShape, rng) {
+      const inputs = inputShape.reduce((p, n) => p * n, 1);
+      if (inputShape.length === 0 || inputs === 0) {
+        throw new RangeError(
+          `Cannot initialize ${owner} as the input must have at least one feature: current shape is [${inputShape}]`,
+        );
+      }
+      const weight = init([inputs, units], rng, dtype);
+      const params = useBias ? { weight, bias: biasInit([units], rng, dtype) } : { weight };
+      return { params, state: {}, outputShape: [units] };
+    },
+    apply(params, state, input) {
+      if (input.rank < 2 || input.size / input.shape[0] !== params.weight.shape[0]) {
+        throw new RangeError(
+          `Cannot apply ${owner} as the input must be [batch, ${
+            params.weight.shape[0]
+          }] (features flattened after the batch axis): current shape is [${input.shape}]`,
+        );
+      }
+      const x = input.rank === 2 ? input : reshape(input, [input.shape[0], -1]);
+      const y = matmul(x, params.weight);
+      return { output: "bias" in params ? add(y, params.bias) : y, state };
+    },
+  };
+}
+
+/** Registers {@linkcode dense} as layer "dense". */
+const plugin: Plugin<"layer", DenseOptions> = {
+  apiVersion: 1,
+  kind: "layer",
+  name: "dense",
+  description: "Fully connected: y = x·W + b.",
+  defaults: { useBias: true, initializer: "xavier-uniform", biasInitializer: "zeros", dtype: "float64" },
+  create: (options) => dense(options as DenseOptions) as unknown as Layer,
+};
+export default plugin;
