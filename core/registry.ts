@@ -71,6 +71,10 @@ export interface RegisterOptions {
   override?: boolean;
 }
 
+function plural(kind: string): string {
+  return kind.endsWith("s") ? `${kind}es` : `${kind}s`;
+}
+
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -190,7 +194,7 @@ export class Registry {
       const near = typeof name === "string" ? nearestName(name, names) : undefined;
       const hint = near ? ` (did you mean '${near}'?)` : "";
       throw new RangeError(
-        `Cannot find ${kind} ${describe(name)}${hint}: registered ${kind}s are ${
+        `Cannot find ${kind} ${describe(name)}${hint}: registered ${plural(kind)} are ${
           names.length ? names.join(", ") : "none"
         }`,
       );

@@ -1,0 +1,107 @@
+/**
+ * Edge values (0, ±1e-8, ±40, ±89, ±710, ±Infinity, NaN): every op gives a
+ * finite value and a finite gradient wherever the mathematics is finite, in
+ * float64 and float32.
+ */
+
+import assert from "node:assert/strict";
+import { grad } from "../core/autodiff.ts";
+import * as op from "../core/ops/mod.ts";
+import { type DType, Tensor, tensor } from "../core/tensor.ts";
+
+const FINITE_EDGES = [0, 1e-8, -1e-8, 40, -40, 89, -89, 710, -710];
+const DTYPES: DType[] = ["float64", "float32"];
+
+function allFinite(t: Tensor): boolean {
+  return t.data.every((v) => Number.isFinite(v));
+}
+
+/** Ops whose value and derivative are finite for every finite input. */
+const boundedOps: Record<string, (x: Tensor) => Tensor> = {
+  sigmoid: op.sigmoid,
+  tanh: op.tanh,
+  sin: op.sin,
+  cos: op.cos,
+  relu: op.relu,
+  abs: op.abs,
+  neg: op.neg,
+  softmax: (x) => op.softmax(op.reshape(x, [1, -1])),
+  logSoftmax: (x) => op.logSoftmax(op.reshape(x, [1, -1])),
+  logSumExp: (x) => op.logSumExp(x),
+  max: (x) => op.max(x),
+};
+
+for (const dtype of DTYPES) {
+  for (const [name, fn] of Object.entries(boundedOps)) {
+    Deno.test(`op ${name} gives finite values and gradients on edge inputs in ${dtype}`, () => {
+      const x = tensor(FINITE_EDGES, [FINITE_EDGES.length], dtype);
+      assert.ok(allFinite(fn(x)), `${name} value`);
+      assert.ok(allFinite(grad((v: Tensor) => op.sum(fn(v)))(x)), `${name} gradient`);
+      for (const v of FINITE_EDGES) {
+        const one = tensor([v, 0], [2], dtype);
+        assert.ok(allFinite(fn(one)), `${name}(${v}, 0)`);
+        assert.ok(allFinite(grad((u: Tensor) => op.sum(fn(u)))(one)), `${name}'(${v}, 0)`);
+      }
+    });
+  }
+}
+
+Deno.test("logSumExp([710, 0]) is 710 and logSumExp([-710, 0]) is 0", () => {
+  assert.equal(op.logSumExp(tensor([710, 0])).item(), 710);
+  assert.equal(op.logSumExp(tensor([-710, 0])).item(), 0);
+  assert.equal(op.logSumExp(tensor([710, 0], [2], "float32")).item(), 710);
+});
+
+Deno.test("logSumExp handles ±Infinity like PyTorch", () => {
+  assert.equal(op.logSumExp(tensor([-Infinity, 0])).item(), 0);
+  assert.equal(op.logSumExp(tensor([-Infinity, -Infinity])).item(), -Infinity);
+  assert.equal(op.logSumExp(tensor([Infinity, 0])).item(), Infinity);
+  assert.ok(Number.isNaN(op.logSumExp(tensor([NaN, 0])).item()));
+});
+
+Deno.test("softmax of float32 [89, 0] has no NaN and sums to 1", () => {
+  const s = op.softmax(tensor([89, 0], [2], "float32"));
+  assert.ok(allFinite(s));
+  assert.equal(s.data[0], 1);
+  assert.ok(s.data[1] > 0 && s.data[1] < 1e-38);
+});
+
+Deno.test("softmax with -Infinity logits gives exact zeros", () => {
+  assert.deepEqual(op.softmax(tensor([0, -Infinity])).toArray(), [1, 0]);
+});
+
+Deno.test("sigmoid saturates without overflow: exactly 1 above, the true tiny value below", () => {
+  assert.deepEqual(op.sigmoid(tensor([-Infinity, 710, Infinity])).toArray(), [0, 1, 1]);
+  const tiny = op.sigmoid(tensor([-710])).item();
+  assert.ok(tiny > 0 && Math.abs(tiny - Math.exp(-710)) < 1e-320);
+  assert.deepEqual(op.tanh(tensor([-Infinity, Infinity])).toArray(), [-1, 1]);
+});
+
+Deno.test("exp and log follow IEEE at the edges", () => {
+  assert.deepEqual(op.exp(tensor([-Infinity, 710])).toArray(), [0, Infinity]);
+  assert.deepEqual(op.log(tensor([0, Infinity])).toArray(), [-Infinity, Infinity]);
+  assert.ok(Number.isNaN(op.log(tensor([-1])).item()));
+});
+
+Deno.test("NaN propagates through elementwise ops and reductions", () => {
+  for (const fn of [op.sigmoid, op.tanh, op.relu, op.abs, op.exp, op.square]) {
+    assert.ok(Number.isNaN(fn(tensor([NaN])).item()));
+  }
+  assert.ok(Number.isNaN(op.max(tensor([1, NaN, 3])).item()));
+  assert.ok(Number.isNaN(op.maximum(tensor([NaN]), 0).item()));
+  assert.ok(Number.isNaN(op.sum(tensor([1, NaN])).item()));
+});
+
+Deno.test("where() does not leak Infinity or NaN from the branch not taken into the value", () => {
+  assert.deepEqual(op.where(op.greater(tensor([0, 2]), 0), op.log(tensor([0, 2])), 0).toArray(), [0, Math.log(2)]);
+});
+
+Deno.test("where() with a guarded branch gives finite gradients at the guard (the double-where pattern)", () => {
+  // As in PyTorch and JAX, an infinite derivative inside the untaken branch
+  // still meets a zero cotangent (0·∞ = NaN); guarding the branch's input avoids it.
+  const safeLog = (x: Tensor) => {
+    const positive = op.greater(x, 0);
+    return op.where(positive, op.log(op.where(positive, x, 1)), 0);
+  };
+  assert.deepEqual(grad((x: Tensor) => op.sum(safeLog(x)))(tensor([0, 2])).toArray(), [0, 0.5]);
+});
