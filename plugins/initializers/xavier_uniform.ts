@@ -6,12 +6,12 @@
 
 import type { Initializer, Plugin } from "../../core/interfaces.ts";
 import { checkKeys, checkNumber } from "../../core/options.ts";
-import { allocate, Tensor } from "../../core/tensor.ts";
 import { fans } from "./_fans.ts";
+import { fillTensor } from "./_fill.ts";
 
 /** Options for {@linkcode xavierUniform}. */
 export interface XavierUniformOptions {
-  /** Scale factor (PyTorch's `gain`; √2 suits ReLU). @default {1} */
+  /** Scale factor (PyTorch's `gain`; √2 suits ReLU, 5/3 tanh). @default {1} */
   gain?: number;
 }
 
@@ -19,12 +19,16 @@ export interface XavierUniformOptions {
  * Xavier/Glorot uniform initialization (Glorot and Bengio, AISTATS 2010; seed
  * 000, "Initialization"): draws from U(−a, a) with
  *   a = gain · √(6 / (fanIn + fanOut)),
- * so the variance `2 / (fanIn + fanOut)` balances the forward and backward
- * signals. Matches `torch.nn.init.xavier_uniform_`.
+ * so the variance gain² · 2 / (fanIn + fanOut) balances the forward and
+ * backward signals. Matches `torch.nn.init.xavier_uniform_`; the fans are
+ * read from gradflow's `[fanIn, fanOut]` layout (PyTorch's weights are
+ * `[out, in]`), and a 1-D shape counts its length as both fans, where PyTorch
+ * refuses shapes of fewer than two axes.
  *
- * @param options `gain`.
+ * @param options `gain` (positive, default 1).
  * @returns The initializer.
  * @throws {RangeError} When `gain` is not positive.
+ * @throws {TypeError} When `gain` is not a finite number, or for an unknown option.
  *
  * @example
  * ```ts
@@ -42,12 +46,9 @@ export function xavierUniform(options: XavierUniformOptions = {}): Initializer {
   checkKeys(owner, options, ["gain"]);
   const gain = checkNumber(owner, "gain", options.gain, 1, { min: 0, minExclusive: true });
   return (shape, rng, dtype = "float64") => {
-    const { fanIn, fanOut } = fans(shape);
+    const { fanIn, fanOut } = fans(Array.isArray(shape) ? shape : []);
     const bound = gain * Math.sqrt(6 / Math.max(1, fanIn + fanOut));
-    const size = shape.reduce((p, n) => p * n, 1);
-    const data = allocate(dtype, size);
-    for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
-    return new Tensor(data, shape);
+    return fillTensor(owner, shape, dtype, rng, (r) => r.uniform(-bound, bound));
   };
 }
 

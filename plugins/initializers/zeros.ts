@@ -7,16 +7,20 @@
 import type { Initializer, Plugin } from "../../core/interfaces.ts";
 import { checkKeys } from "../../core/options.ts";
 import { zeros as zerosTensor } from "../../core/tensor.ts";
+import { checkInitArgs } from "./_fill.ts";
 
 /** Options for {@linkcode zeros} (none). */
 export type ZerosOptions = Record<string, never>;
 
 /**
- * Fills with 0. The usual choice for biases; for weights it makes every unit
- * of a layer compute the same thing forever (seed 000, homework 1).
+ * Fills with 0, like `torch.nn.init.zeros_`. The usual choice for biases; for
+ * weights it makes every unit of a layer compute the same thing forever (seed
+ * 000, "Initialization" and homework 1). It draws nothing, so `rng` may be
+ * any value.
  *
  * @param options None.
  * @returns The initializer.
+ * @throws {TypeError} For an unknown option.
  *
  * @example
  * ```ts
@@ -25,11 +29,16 @@ export type ZerosOptions = Record<string, never>;
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(zeros()([2], new Random(0)).toArray(), [0, 0]);
+ * assert.equal(zeros()([2], new Random(0), "float32").dtype, "float32");
  * ```
  */
 export function zeros(options: ZerosOptions = {}): Initializer {
-  checkKeys('initializer "zeros"', options, []);
-  return (shape, _rng, dtype = "float64") => zerosTensor(shape, dtype);
+  const owner = 'initializer "zeros"';
+  checkKeys(owner, options, []);
+  return (shape, rng, dtype = "float64") => {
+    checkInitArgs(owner, shape, dtype, rng, false);
+    return zerosTensor(shape, dtype);
+  };
 }
 
 /** Registers {@linkcode zeros} as initializer "zeros". */

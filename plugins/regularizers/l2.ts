@@ -9,6 +9,7 @@ import { add, mul, square, sum } from "../../core/ops/mod.ts";
 import { checkBoolean, checkKeys, checkNumber } from "../../core/options.ts";
 import { full, type Tensor } from "../../core/tensor.ts";
 import { flattenTree } from "../../core/tree.ts";
+import { isBiasPath } from "./_select.ts";
 
 /** Options for {@linkcode l2}. */
 export interface L2Options {
@@ -16,25 +17,6 @@ export interface L2Options {
   lambda?: number;
   /** Also penalize biases (parameters named `bias` or `beta`). @default {false} */
   includeBiases?: boolean;
-}
-
-/**
- * Whether a parameter path names a bias (`…bias` or batch-norm's `…beta`).
- *
- * @param path A dotted parameter path.
- * @returns `true` for biases.
- *
- * @example
- * ```ts
- * import { isBiasPath } from "./l2.ts";
- * import assert from "node:assert/strict";
- *
- * assert.ok(isBiasPath("0.bias"));
- * assert.ok(!isBiasPath("0.weight"));
- * ```
- */
-export function isBiasPath(path: string): boolean {
-  return /(^|\.)(bias|beta)$/.test(path);
 }
 
 /**

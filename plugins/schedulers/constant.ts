@@ -6,6 +6,7 @@
 
 import type { Plugin, Scheduler } from "../../core/interfaces.ts";
 import { checkKeys, checkNumber } from "../../core/options.ts";
+import { checkStep } from "./_step.ts";
 
 /** Options for {@linkcode constant}. */
 export interface ConstantOptions {
@@ -15,7 +16,8 @@ export interface ConstantOptions {
 
 /**
  * The constant schedule ε_k = ε₀ (seed 001: "the most common choice… very
- * robust, but error will stop improving after a while").
+ * robust, but error will stop improving after a while"). PyTorch's default
+ * (no scheduler); Optax's `constant_schedule`.
  *
  * @param options `learningRate`.
  * @returns The schedule.
@@ -32,7 +34,10 @@ export function constant(options: ConstantOptions = {}): Scheduler {
   const owner = 'scheduler "constant"';
   checkKeys(owner, options, ["learningRate"]);
   const lr = checkNumber(owner, "learningRate", options.learningRate, 0.01, { min: 0 });
-  return () => lr;
+  return (step) => {
+    checkStep(owner, step);
+    return lr;
+  };
 }
 
 /** Registers {@linkcode constant} as scheduler "constant". */
