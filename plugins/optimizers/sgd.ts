@@ -5,9 +5,10 @@
  */
 
 import type { LearningRate, Optimizer, Plugin } from "../../core/interfaces.ts";
-import { add, mul, neg } from "../../core/ops/mod.ts";
 import { checkBoolean, checkKeys, checkLearningRate, checkNumber } from "../../core/options.ts";
-import { type Tree, treeMap } from "../../core/tree.ts";
+import { sgdRule, type SgdState } from "./_sgd_rule.ts";
+
+export type { SgdState } from "./_sgd_rule.ts";
 
 /** Options for {@linkcode sgd}. */
 export interface SgdOptions {
@@ -23,15 +24,6 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-/** State of {@linkcode sgd}. */
-export interface SgdState {
-  /** Updates made so far. */
-  readonly step: number;
-  /** The momentum buffer, or `null` before the first step or without momentum. */
-  readonly buffer: Tree | null;
-  readonly [key: string]: number | Tree | null;
-}
-
 /**
  * Stochastic gradient descent (seed 001; seed 002 eq. 3, 7), exactly
  * PyTorch's `torch.optim.SGD` update:
@@ -40,11 +32,18 @@ export interface SgdState {
  *   g ← g + μ·b (Nesterov) or g ← b (classical momentum, μ > 0)
  *   θ ← θ − ε_k·g
  * With μ = 0 it is plain gradient descent θ^{k+1} = θ^k − ε_k ∂C/∂θ. Seed 000
- * writes momentum as Δθ = η∇ + γΔθ^{t−1}, the same rule with b = Δθ/η.
+ * writes momentum as Δθ = η∇ + γΔθ^{t−1}, the same rule with b = Δθ/η while η
+ * is constant; under a schedule PyTorch (and this) scales the whole buffer by the
+ * current ε_k, the seed only the new gradient. `dampening` and `weightDecay`
+ * (coupled L2: λθ added to the gradient, i.e. a penalty λ/2·‖θ‖²) are PyTorch's,
+ * not the seeds'. The `momentum` and `nesterov` plugins are this rule with
+ * their own defaults (μ = 0.9).
  *
  * @param options `learningRate`, `momentum`, `dampening`, `nesterov`, `weightDecay`.
  * @returns The optimizer.
- * @throws {RangeError} For an option out of range (named with its range and value).
+ * @throws {TypeError} For an option of the wrong type or an unknown option.
+ * @throws {RangeError} For an option out of range (named with its range and value),
+ *   and from `update` when a schedule gives a negative or non-finite learning rate.
  *
  * @example One step of plain gradient descent
  * ```ts
@@ -71,21 +70,7 @@ export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
       `Cannot create ${owner} as nesterov requires momentum > 0 and dampening = 0: current values are momentum ${momentum}, dampening ${dampening}`,
     );
   }
-  return {
-    init: () => ({ step: 0, buffer: null }),
-    update(grads, state, params) {
-      const g = weightDecay === 0 ? grads : treeMap((gi, p) => add(gi, mul(p!, weightDecay)), grads, params);
-      let direction = g, buffer: Tree | null = null;
-      if (momentum !== 0) {
-        buffer = state.buffer === null
-          ? g
-          : treeMap((b, gi) => add(mul(b, momentum), mul(gi!, 1 - dampening)), state.buffer, g);
-        direction = nesterov ? treeMap((gi, b) => add(gi, mul(b!, momentum)), g, buffer) : buffer;
-      }
-      const rate = lr(state.step);
-      return { updates: treeMap((d) => neg(mul(d, rate)), direction), state: { step: state.step + 1, buffer } };
-    },
-  };
+  return sgdRule(owner, { learningRate: lr, momentum, dampening, nesterov, weightDecay });
 }
 
 /** Registers {@linkcode sgd} as optimizer "sgd". */
