@@ -31,6 +31,7 @@
 
 export * from "./core/mod.ts";
 export { builtinPlugins, createRegistry, type CreateRegistryOptions } from "./plugins/mod.ts";
+export { loadPlugin, type LoadPluginOptions } from "./plugins/load_plugin.ts";
 export * as layers from "./plugins/layers/mod.ts";
 export * as losses from "./plugins/losses/mod.ts";
 export * as optimizers from "./plugins/optimizers/mod.ts";

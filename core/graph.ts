@@ -13,8 +13,16 @@
 
 import { type GraphNode, Tensor, type TypedArray } from "./tensor.ts";
 
-let recording = true;
-let traceDepth = 0;
+/**
+ * Recording state, shared by every copy of this module in the process (a
+ * plugin imported by URL brings its own copy of gradflow; its ops must see the
+ * host's `grad`). Bump the key's version when the graph's layout changes.
+ */
+const shared: { recording: boolean; traceDepth: number } =
+  ((globalThis as Record<symbol, unknown>)[Symbol.for("gradflow.graph@1")] ??= { recording: true, traceDepth: 0 }) as {
+    recording: boolean;
+    traceDepth: number;
+  };
 
 /**
  * Whether ops currently link their outputs into the flow graph.
@@ -30,7 +38,7 @@ let traceDepth = 0;
  * ```
  */
 export function isRecording(): boolean {
-  return recording;
+  return shared.recording;
 }
 
 /**
@@ -50,12 +58,12 @@ export function isRecording(): boolean {
  * ```
  */
 export function withRecording<T>(on: boolean, fn: () => T): T {
-  const previous = recording;
-  recording = on;
+  const previous = shared.recording;
+  shared.recording = on;
   try {
     return fn();
   } finally {
-    recording = previous;
+    shared.recording = previous;
   }
 }
 
@@ -77,11 +85,11 @@ export function withRecording<T>(on: boolean, fn: () => T): T {
  * ```
  */
 export function traced<T>(fn: () => T): T {
-  traceDepth++;
+  shared.traceDepth++;
   try {
     return withRecording(true, fn);
   } finally {
-    traceDepth--;
+    shared.traceDepth--;
   }
 }
 
@@ -99,7 +107,7 @@ export function traced<T>(fn: () => T): T {
  * ```
  */
 export function insideTrace(): boolean {
-  return traceDepth > 0;
+  return shared.traceDepth > 0;
 }
 
 /**
@@ -133,7 +141,7 @@ export function record(
   vjp: GraphNode["vjp"],
 ): Tensor {
   const out = new Tensor(data, shape);
-  if (recording) {
+  if (shared.recording) {
     for (const x of inputs) {
       if (x._node !== null) {
         out._node = { op, inputs, vjp };

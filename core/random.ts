@@ -45,6 +45,18 @@ export interface RandomState {
  * ```
  */
 export class Random {
+  /**
+   * `rng instanceof Random` also holds for a generator made by another copy of
+   * gradflow in the process (a plugin imported by URL brings its own copy).
+   *
+   * @param value The value to test.
+   * @returns Whether it is a generator of this or another copy of gradflow.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== Random) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RANDOM_BRAND] === true;
+  }
+
   #s0 = 0;
   #s1 = 0;
   #s2 = 0;
@@ -210,3 +222,7 @@ export class Random {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/** Marks generators across copies of gradflow; bump the version when the generator's methods change. */
+const RANDOM_BRAND = Symbol.for("gradflow.random@1");
+Object.defineProperty(Random.prototype, RANDOM_BRAND, { value: true });

@@ -49,6 +49,19 @@ export interface GraphNode {
  * ```
  */
 export class Tensor {
+  /**
+   * `x instanceof Tensor` also holds for a tensor made by another copy of
+   * gradflow in the process (a plugin imported by URL brings its own copy), as
+   * every copy marks its tensors with the same registered symbol.
+   *
+   * @param value The value to test.
+   * @returns Whether it is a tensor of this or another copy of gradflow.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[TENSOR_BRAND] === true;
+  }
+
   /** The length of each axis, outermost first. */
   readonly shape: readonly number[];
   /** The element type. */
@@ -123,6 +136,10 @@ export class Tensor {
     return `Tensor(${this.dtype}, [${this.shape}], [${head.join(", ")}${more}])`;
   }
 }
+
+/** Marks tensors across copies of gradflow; bump the version when the tensor layout changes. */
+const TENSOR_BRAND = Symbol.for("gradflow.tensor@1");
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });
 
 function toNested(data: TypedArray, shape: readonly number[], axis: number, offset: number): NestedArray {
   if (axis === shape.length) return data[offset];

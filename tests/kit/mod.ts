@@ -16,3 +16,4 @@
  */
 
 export { gradcheck, type GradcheckOptions, type GradcheckReport, gradgradcheck } from "./gradcheck.ts";
+export { checkPlugin, type CheckPluginOptions, type CheckPluginReport, type PluginCheck } from "./check_plugin.ts";
