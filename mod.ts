@@ -39,3 +39,4 @@ export * as regularizers from "./plugins/regularizers/mod.ts";
 export * as schedulers from "./plugins/schedulers/mod.ts";
 export * as initializers from "./plugins/initializers/mod.ts";
 export * as backends from "./plugins/backends/mod.ts";
+export * from "./train/mod.ts";

@@ -1,0 +1,139 @@
+/**
+ * `gradflow train <experiment.json>`: train the experiment a JSON file
+ * describes, with flags overriding its fields.
+ *
+ * @module
+ */
+
+import { type FlagSpec, listFlag, numberFlag, parseFlags } from "../_args.ts";
+import { _prepare, UsageError } from "../_errors.ts";
+import { RUN_FILES, runExperiment, summary, writeCharts } from "../_run.ts";
+import { buildRegistry, checkChoices, loadData, readExperiment } from "../_setup.ts";
+import type { Overrides } from "../experiment.ts";
+
+/** The help text of `gradflow train`. */
+export const TRAIN_HELP = `Usage: gradflow train <experiment.json> [flags]
+
+Train the model an experiment file describes (see cli/README.md for the
+format and examples/experiments/ for examples). The run folder gets
+metrics.jsonl, metrics.csv, the charts (loss.svg, accuracy.svg, …), a
+checkpoint/ folder and experiment.json (what was run).
+
+Flags (each overrides the file):
+  --optimizer <name>      the optimizer, with its default options
+  --learning-rate <x>     the optimizer's learningRate (the scheduler's, if there is one)
+  --loss <name>           the loss, with its default options
+  --epochs <n>            epochs to train
+  --batch-size <n>        samples per minibatch
+  --batching <mode>       full | single | minibatch-fixed | minibatch-shuffled
+  --seed <n>              the seed of every random choice
+  --set <path=value>      any field, e.g. --set optimizer.momentum=0.9 --set data.samples=400 (repeatable)
+  --out <dir>             the run folder (default runs/<name>)
+  --resume                continue from the run folder's checkpoint up to --epochs
+  --plugin <url|path>     load a third-party plugin first (repeatable; #sha256=<hex> pins it)
+  --quiet                 no progress output
+  -h, --help              show this help
+
+Exit codes: 0 trained, 1 the run failed (e.g. the loss became NaN), 2 usage error.
+
+Examples:
+  gradflow train examples/experiments/spirals.json
+  gradflow train examples/experiments/spirals.json --optimizer adam --learning-rate 0.01 --epochs 5
+`;
+
+/** The flags `train` and `compare` share. */
+export const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
+  optimizer: { type: "string" },
+  "learning-rate": { type: "string" },
+  loss: { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  batching: { type: "string" },
+  seed: { type: "string" },
+  set: { type: "string", multiple: true },
+  out: { type: "string" },
+  plugin: { type: "string", multiple: true },
+  quiet: { type: "boolean" },
+};
+
+/**
+ * The overrides that the shared flags ask for.
+ *
+ * @param values The parsed flags.
+ * @returns The overrides.
+ * @throws {UsageError} For a flag whose value is not of its type.
+ *
+ * @example
+ * ```ts
+ * import { overridesFrom } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(overridesFrom({ optimizer: "adam", "learning-rate": "0.01" }).learningRate, 0.01);
+ * ```
+ */
+export function overridesFrom(values: Record<string, string | boolean | string[] | undefined>): Overrides {
+  const text = (key: string) => {
+    const v = values[key];
+    if (v !== undefined && String(v).trim() === "") throw new UsageError(`Cannot use --${key} as it is empty`);
+    return v === undefined ? undefined : String(v);
+  };
+  return {
+    optimizer: text("optimizer"),
+    learningRate: numberFlag("learning-rate", values["learning-rate"], { positive: true }),
+    loss: text("loss"),
+    epochs: numberFlag("epochs", values.epochs, { integer: true, min: 1 }),
+    batchSize: numberFlag("batch-size", values["batch-size"], { integer: true, min: 1 }),
+    batching: text("batching"),
+    seed: numberFlag("seed", values.seed, { integer: true }),
+    out: text("out"),
+    set: listFlag(values.set),
+  };
+}
+
+/**
+ * Runs `gradflow train`.
+ *
+ * @param args The arguments after `train`.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { trainCommand } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await trainCommand(["--help"]), 0);
+ * ```
+ */
+export async function trainCommand(args: readonly string[]): Promise<number> {
+  const prepared = await _prepare(async () => {
+    const { values, positionals } = parseFlags("train", args, { ...EXPERIMENT_FLAGS, resume: { type: "boolean" } });
+    if (values.help) return null;
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        `Cannot run train as it takes one experiment file (gradflow train <experiment.json>): current arguments are ${
+          positionals.length ? positionals.join(" ") : "none"
+        }`,
+      );
+    }
+    const experiment = await readExperiment(positionals[0], overridesFrom(values));
+    const registry = await buildRegistry(listFlag(values.plugin), experiment.plugins);
+    checkChoices(experiment, registry);
+    const data = await loadData(experiment);
+    return { experiment, registry, data, quiet: values.quiet === true, resume: values.resume === true };
+  });
+  if (prepared === null) {
+    console.log(TRAIN_HELP);
+    return 0;
+  }
+  const { experiment, registry, data, quiet, resume } = prepared;
+  const out = (experiment.out ?? `runs/${experiment.name}`).replace(/[\\/]+$/, "");
+  const { result, records, seconds } = await runExperiment(experiment, registry, data, { out, quiet, resume });
+  const charts = await writeCharts(out, [{ name: experiment.name, records }], experiment.name);
+  console.log(summary(result, seconds));
+  console.log(
+    `wrote ${out}/: ${
+      [RUN_FILES.metrics, RUN_FILES.csv, ...charts, RUN_FILES.checkpoint + "/", RUN_FILES.experiment].join(", ")
+    }`,
+  );
+  return 0;
+}

@@ -1,0 +1,211 @@
+/**
+ * One update of `train`: the batch objective, its gradient, the checks for
+ * non-finite values, the second-order context, the optimizer and the projections.
+ *
+ * @module
+ */
+
+import { hvp as exactHvp, valueAndGrad } from "../core/autodiff.ts";
+import type { Layer, Loss, Optimizer, Regularizer, StateValue, UpdateContext } from "../core/interfaces.ts";
+import { add } from "../core/ops/mod.ts";
+import { Random, type RandomState } from "../core/random.ts";
+import { Tensor } from "../core/tensor.ts";
+import { applyUpdates, flattenTree, type Tree, treeMap } from "../core/tree.ts";
+import { findNonFinite, layerOf, NonFiniteError } from "./diagnostics.ts";
+import type { History } from "./history.ts";
+import { gaussNewtonVp } from "./minimize.ts";
+
+/** What one update needs. */
+export interface StepInput {
+  /** The model. */
+  model: Layer;
+  /** The loss. */
+  loss: Loss;
+  /** The optimizer. */
+  optimizer: Optimizer<StateValue>;
+  /** The regularizers. */
+  regularizers: readonly Regularizer[];
+  /** The parameters before the update. */
+  params: Tree;
+  /** The layer state before the update. */
+  layerState: Tree;
+  /** The optimizer state. */
+  optState: StateValue;
+  /** The regularizers' states. */
+  regStates: readonly StateValue[];
+  /** The batch's inputs. */
+  x: Tensor;
+  /** The batch's targets. */
+  y: Tensor;
+  /** The state of this step's generator for stochastic layers (every evaluation restarts from it). */
+  rng: RandomState;
+  /** Updates made before this one. */
+  step: number;
+  /** The learning rate of this step, when known (for `project`). */
+  learningRate: number | undefined;
+  /** Where the step is, for error messages: `step 12 (epoch 2, batch 3 of 5)`. */
+  where: string;
+  /** The epoch, for errors. */
+  epoch: number;
+  /** The history so far, attached to errors. */
+  history: History;
+}
+
+/** What one update gives. */
+export interface StepOutput {
+  /** The parameters after the update and the projections. */
+  params: Tree;
+  /** The layer state after the forward pass. */
+  layerState: Tree;
+  /** The optimizer's new state. */
+  optState: StateValue;
+  /** The regularizers' new states. */
+  regStates: StateValue[];
+  /** The batch's data loss before the update. */
+  dataLoss: number;
+  /** The batch's penalty before the update, or `null` without penalties. */
+  penalty: number | null;
+  /** The model's outputs on the batch (training mode). */
+  output: Tensor;
+  /** The gradient of the objective. */
+  grads: Tree;
+}
+
+function fail(why: string): never {
+  throw new RangeError(`Cannot train as ${why}`);
+}
+
+function detach(tree: Tree): Tree {
+  return treeMap((t) => (t._node === null ? t : new Tensor(t.data, t.shape)), tree);
+}
+
+function describeFiniteBlowup(loss: number, output: Tensor, params: Tree): string {
+  let out = 0, big = 0, where = "";
+  for (const v of output.data) out = Math.max(out, Math.abs(v));
+  for (const [path, t] of flattenTree(params)) {
+    for (const v of t.data) {
+      if (Math.abs(v) > big) {
+        big = Math.abs(v);
+        where = path;
+      }
+    }
+  }
+  const exploded = out > 1e100 || big > 1e100;
+  return `the loss function returned ${loss} for finite outputs (largest |output| ${
+    out.toExponential(2)
+  }, largest |parameter| ${big.toExponential(2)} in "${where}"): ${
+    exploded
+      ? "the values exploded (seed 000 §19.126.1); lower the learning rate"
+      : "the loss itself is undefined there (a log of 0 or a division by 0, say)"
+  }`;
+}
+
+/**
+ * Makes one update on a batch: J(θ) = loss(model(θ; x), y) + Σ penalties(θ),
+ * g = ∂J/∂θ, θ ← θ + optimizer.update(g, context), then each `project`.
+ * Every evaluation of J in this step (the gradient's, and the optimizer's
+ * `evaluate`, `hvp` and `gaussNewtonVp`) sees the same layer state and the
+ * same draws of stochastic layers.
+ *
+ * @param input The model, plugins, states, batch and position.
+ * @returns The new parameters and states, the batch's loss, outputs and gradient.
+ * @throws {NonFiniteError} When the loss or the gradient is not finite.
+ * @throws {RangeError} When the loss is not a scalar.
+ *
+ * @example
+ * ```ts
+ * import { _trainStep } from "./_step.ts";
+ * import { dense } from "../plugins/layers/dense.ts";
+ * import { mse } from "../plugins/losses/mse.ts";
+ * import { sgd } from "../plugins/optimizers/sgd.ts";
+ * import { Random } from "../core/random.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = dense({ units: 1 }), optimizer = sgd({ learningRate: 0.1 });
+ * const { params, state } = model.init([1], new Random(0));
+ * const r = _trainStep({
+ *   model, loss: mse(), optimizer, regularizers: [], params, layerState: state, optState: optimizer.init(params),
+ *   regStates: [], x: tensor([[1]]), y: tensor([[2]]), rng: new Random(1).getState(), step: 0,
+ *   learningRate: 0.1, where: "step 1", epoch: 1, history: { epochs: [], steps: [] },
+ * });
+ * assert.equal(r.penalty, null);
+ * assert.ok(r.dataLoss > 0);
+ * ```
+ */
+export function _trainStep(input: StepInput): StepOutput {
+  const { model, loss, regularizers, layerState, x, y } = input;
+  const hasPenalty = regularizers.some((r) => r.penalty);
+  const stepRng = () => {
+    const r = new Random(0);
+    r.setState(input.rng);
+    return r;
+  };
+  const objective = (p: Tree): [Tensor, { output: Tensor; state: Tree; data: Tensor; penalty: Tensor | null }] => {
+    const out = model.apply(p, layerState, x, { training: true, rng: stepRng() });
+    const data = loss(out.output, y);
+    if (!(data instanceof Tensor) || data.size !== 1) {
+      fail(`the loss must return a scalar (use reduction "mean" or "sum"): current shape is [${data?.shape}]`);
+    }
+    let penalty: Tensor | null = null;
+    for (const r of regularizers) if (r.penalty) penalty = penalty === null ? r.penalty(p) : add(penalty, r.penalty(p));
+    return [penalty === null ? data : add(data, penalty), { output: out.output, state: out.state, data, penalty }];
+  };
+  const { value, grad, aux } = valueAndGrad(objective, { hasAux: true })(input.params);
+  const lossValue = value.data[0];
+  const failure = (message: string, path: string | null) =>
+    new NonFiniteError(message, { step: input.step + 1, epoch: input.epoch, path, history: input.history });
+  if (!Number.isFinite(lossValue)) {
+    const badParam = findNonFinite(input.params), badOut = findNonFinite(aux.output);
+    const why = badParam !== null
+      ? `parameter "${badParam.path}" is already ${badParam.value} (element ${badParam.index}): the previous update overflowed; lower the learning rate`
+      : badOut !== null
+      ? `the model's output is ${badOut.value} (element ${badOut.index}) although every parameter is finite: the activations overflowed (exploding values, seed 000 §19.126.1)`
+      : describeFiniteBlowup(lossValue, aux.output, input.params);
+    throw failure(`Cannot train as the loss became ${lossValue} at ${input.where}: ${why}`, badParam?.path ?? null);
+  }
+  const badGrad = findNonFinite(grad);
+  if (badGrad !== null) {
+    throw failure(
+      `Cannot train as the gradient of "${badGrad.path}" (layer "${
+        layerOf(badGrad.path)
+      }") became ${badGrad.value} at ${input.where} (element ${badGrad.index}; the loss was ${lossValue}): the gradients exploded (seed 000 §19.126.1); lower the learning rate or clip the gradients`,
+      badGrad.path,
+    );
+  }
+  const scalar = (p: Tree) => objective(p)[0];
+  const context: UpdateContext = {
+    loss: lossValue,
+    evaluate: (p) => {
+      const r = valueAndGrad(scalar)(p);
+      return { loss: r.value.data[0], grads: r.grad };
+    },
+    hvp: (p, v) => exactHvp(scalar, p, v),
+    gaussNewtonVp: (p, v) => {
+      const outputs = (q: Tree) => model.apply(q, layerState, x, { training: true, rng: stepRng() }).output;
+      const gn = gaussNewtonVp(outputs, (z: Tensor) => loss(z, y), p, v);
+      if (!hasPenalty) return gn;
+      const penalties = (q: Tree) => objective(q)[1].penalty!;
+      return treeMap((a, b) => add(a, b!), gn, exactHvp(penalties, p, v));
+    },
+  };
+  const update = input.optimizer.update(grad, input.optState, input.params, context);
+  let params = applyUpdates(input.params, update.updates);
+  const regStates = [...input.regStates];
+  regularizers.forEach((r, i) => {
+    if (!r.project) return;
+    const projected = r.project(params, regStates[i], { step: input.step + 1, learningRate: input.learningRate });
+    params = projected.params;
+    regStates[i] = projected.state;
+  });
+  return {
+    params,
+    layerState: detach(aux.state),
+    optState: update.state,
+    regStates,
+    dataLoss: aux.data.data[0],
+    penalty: aux.penalty === null ? null : aux.penalty.data[0],
+    output: aux.output,
+    grads: grad,
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Training diagnostics for seed 000's vanishing and exploding gradients:
+ * per-layer gradient norms, and finding the first non-finite value.
+ *
+ * @module
+ */
+
+import { flattenTree, type Tree } from "../core/tree.ts";
+import type { History } from "./history.ts";
+
+/**
+ * The layer a parameter path belongs to: the path without its last segment
+ * (`"2.weight"` → `"2"`, `"encoder.0.bias"` → `"encoder.0"`); a top-level
+ * parameter is its own layer.
+ *
+ * @param path A dotted parameter path.
+ * @returns The layer's path.
+ *
+ * @example
+ * ```ts
+ * import { layerOf } from "./diagnostics.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(layerOf("2.weight"), "2");
+ * assert.equal(layerOf("w"), "w");
+ * ```
+ */
+export function layerOf(path: string): string {
+  const i = path.lastIndexOf(".");
+  return i === -1 ? path : path.slice(0, i);
+}
+
+/**
+ * The Euclidean norm of each layer's gradient, ‖∂J/∂θ_layer‖₂ over all of the
+ * layer's parameters: watching them across layers shows gradients vanishing
+ * (tiny norms in the first layers of a deep sigmoid net) or exploding.
+ *
+ * @param grads The gradient tree.
+ * @returns `{ layerPath: norm }`, in parameter order.
+ *
+ * @example
+ * ```ts
+ * import { gradientNorms } from "./diagnostics.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const norms = gradientNorms([{ weight: tensor([3]), bias: tensor([4]) }, {}, { weight: tensor([0]) }]);
+ * assert.deepEqual(norms, { "0": 5, "2": 0 });
+ * ```
+ */
+export function gradientNorms(grads: Tree): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const [path, g] of flattenTree(grads)) {
+    const layer = layerOf(path) || "params";
+    let s = sums[layer] ?? 0;
+    for (let i = 0; i < g.size; i++) s += g.data[i] * g.data[i];
+    sums[layer] = s;
+  }
+  for (const key of Object.keys(sums)) sums[key] = Math.sqrt(sums[key]);
+  return sums;
+}
+
+/** Where a tree first holds a non-finite value. */
+export interface NonFiniteValue {
+  /** The leaf's dotted path (`""` for a lone tensor). */
+  path: string;
+  /** The element's flat index in the leaf. */
+  index: number;
+  /** The value: NaN, Infinity or −Infinity. */
+  value: number;
+}
+
+/**
+ * Finds the first NaN or infinite element of a tree, in flatten order.
+ *
+ * @param tree The tree.
+ * @returns Its path, index and value, or `null` when every element is finite.
+ *
+ * @example
+ * ```ts
+ * import { findNonFinite } from "./diagnostics.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(findNonFinite({ a: tensor([1]), b: tensor([2, NaN]) }), { path: "b", index: 1, value: NaN });
+ * assert.equal(findNonFinite({ a: tensor([1]) }), null);
+ * ```
+ */
+export function findNonFinite(tree: Tree): NonFiniteValue | null {
+  for (const [path, t] of flattenTree(tree)) {
+    for (let i = 0; i < t.size; i++) {
+      if (!Number.isFinite(t.data[i])) return { path, index: i, value: t.data[i] };
+    }
+  }
+  return null;
+}
+
+/**
+ * The error `train` throws when the loss or a gradient stops being finite:
+ * the run stops at once (not after an epoch of NaN) and says where.
+ *
+ * @example Catch it and look at the history so far
+ * ```ts
+ * import { NonFiniteError } from "./diagnostics.ts";
+ * import { train } from "./train.ts";
+ * import { twoGaussians } from "./data/two_gaussians.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = await train({
+ *   model: { name: "dense", units: 1 }, loss: "mse", optimizer: { name: "sgd", learningRate: 1e300 },
+ *   data: twoGaussians({ samples: 8 }), epochs: 20, batchSize: 4,
+ * }).catch((e) => e);
+ * assert.ok(error instanceof NonFiniteError);
+ * assert.match(error.message, /^Cannot train as the loss became Infinity at step \d+/);
+ * assert.ok(error.history.epochs.length < 20);
+ * ```
+ */
+export class NonFiniteError extends RangeError {
+  /** The update during which it happened, from 1. */
+  readonly step: number;
+  /** The epoch, from 1. */
+  readonly epoch: number;
+  /** The parameter path involved (`"2.weight"`), or `null` when the loss alone is at fault. */
+  readonly path: string | null;
+  /** The records up to the last completed epoch (and step). */
+  readonly history: History;
+
+  /**
+   * Creates the error.
+   *
+   * @param message The full message.
+   * @param details `step`, `epoch`, `path` and `history`.
+   */
+  constructor(message: string, details: { step: number; epoch: number; path: string | null; history: History }) {
+    super(message);
+    this.name = "NonFiniteError";
+    this.step = details.step;
+    this.epoch = details.epoch;
+    this.path = details.path;
+    this.history = details.history;
+  }
+}
