@@ -171,7 +171,9 @@ function evaluate<T extends Tree, R extends unknown[]>(
  * assert.deepEqual(second(tensor([2])).toArray(), [12]); // d²/dx² x³ = 6x
  * ```
  */
-export function grad<T extends Tree, R extends unknown[]>(f: (x: T, ...rest: R) => Tensor): (x: T, ...rest: R) => T {
+export function grad<T extends Tree = Tensor, R extends unknown[] = []>(
+  f: (x: T, ...rest: R) => Tensor,
+): (x: T, ...rest: R) => T {
   return (x, ...rest) => evaluate("take the gradient", f, x, rest, false).grad;
 }
 
@@ -194,11 +196,11 @@ export function grad<T extends Tree, R extends unknown[]>(f: (x: T, ...rest: R) 
  * assert.deepEqual(grad.toArray(), [6, 8]);
  * ```
  */
-export function valueAndGrad<T extends Tree, R extends unknown[]>(
+export function valueAndGrad<T extends Tree = Tensor, R extends unknown[] = []>(
   f: (x: T, ...rest: R) => Tensor,
   options?: { hasAux?: false },
 ): (x: T, ...rest: R) => ValueAndGrad<T>;
-export function valueAndGrad<T extends Tree, R extends unknown[], A>(
+export function valueAndGrad<T extends Tree = Tensor, R extends unknown[] = [], A = unknown>(
   f: (x: T, ...rest: R) => [Tensor, A],
   options: { hasAux: true },
 ): (x: T, ...rest: R) => ValueAndGradWithAux<T, A>;

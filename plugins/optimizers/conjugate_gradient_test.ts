@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { hvp, valueAndGrad } from "../../core/autodiff.ts";
+import type { UpdateContext } from "../../core/interfaces.ts";
+import { matmul, mul, reshape, square, sub, sum } from "../../core/ops/mod.ts";
+import { Random } from "../../core/random.ts";
+import { type Tensor, tensor } from "../../core/tensor.ts";
+import type { Tree } from "../../core/tree.ts";
+import { homeworkProblem, rosenbrock } from "../../examples/second_order.ts";
+import { minimize } from "../../train/minimize.ts";
+import { conjugateGradient } from "./conjugate_gradient.ts";
+import { sgd } from "./sgd.ts";
+
+/** The full context `minimize` would give, for a function of a tensor. */
+function contextFor(f: (x: Tensor) => Tensor, x: Tensor): UpdateContext {
+  return {
+    loss: f(x).item(),
+    evaluate: (p) => {
+      const { value, grad } = valueAndGrad(f)(p as Tensor);
+      return { loss: value.item(), grads: grad };
+    },
+    hvp: (p, v) => hvp(f, p as Tensor, v as Tensor),
+  };
+}
+
+/** A strictly convex quadratic ½(x − x*)ᵀA(x − x*) in n dimensions, A = MᵀM + I (seeded), and a start. */
+function quadratic(n: number, seed: number) {
+  const rng = new Random(seed);
+  const m = Array.from({ length: n * n }, () => rng.normal());
+  const a = Array.from({ length: n * n }, (_, k) => {
+    const i = Math.floor(k / n), j = k % n;
+    let s = i === j ? 1 : 0;
+    for (let r = 0; r < n; r++) s += m[r * n + i] * m[r * n + j];
+    return s;
+  });
+  const A = tensor(a, [n, n]), xStar = tensor(Array.from({ length: n }, () => rng.normal()), [n, 1]);
+  const f = (x: Tensor) => {
+    const d = sub(reshape(x, [n, 1]), xStar);
+    return mul(sum(mul(d, matmul(A, d))), 0.5);
+  };
+  return { f, x0: tensor(Array.from({ length: n }, () => rng.normal(0, 3))) };
+}
+
+/** The lowest loss plain gradient descent reaches with exactly `evaluations` loss-and-gradient evaluations. */
+function bestSgdLoss(problem: ReturnType<typeof homeworkProblem>, evaluations: number): number {
+  return Math.min(
+    ...[0.03, 0.1, 0.3, 1, 3].map((learningRate) => {
+      const r = minimize(problem.loss, problem.params, sgd({ learningRate }), { steps: evaluations - 1 });
+      assert.equal(r.counts.gradients, evaluations);
+      return r.losses.at(-1)!;
+    }),
+  );
+}
+
+Deno.test("conjugateGradient({ curvatureStep: true }) minimizes a 20-D strictly convex quadratic in at most 20 iterations (up to round-off)", () => {
+  const { f, x0 } = quadratic(20, 3);
+  const r = minimize(f, x0, conjugateGradient({ curvatureStep: true }), { steps: 20 });
+  assert.ok(r.losses[20] <= 1e-12 * r.losses[0], `loss ${r.losses[0]} → ${r.losses[20]} after 20 iterations`);
+  assert.equal(r.counts.hvps, 20);
+});
+
+Deno.test("conjugateGradient() with first-order searches only also solves the 20-D quadratic, in more iterations", () => {
+  const { f, x0 } = quadratic(20, 3);
+  const r = minimize(f, x0, conjugateGradient(), { steps: 80, tolerance: 1e-12 * f(x0).item() });
+  assert.ok(r.losses.at(-1)! <= 1e-12 * r.losses[0], `loss ${r.losses.at(-1)} after ${r.path.length} iterations`);
+  assert.equal(r.counts.hvps, 0);
+});
+
+Deno.test("conjugateGradient() with exact searches makes successive gradients orthogonal and directions H-conjugate", () => {
+  const { f, x0 } = quadratic(6, 1);
+  const r = minimize(f, x0, conjugateGradient({ curvatureStep: true }), { steps: 5 });
+  const points = [x0, ...r.path];
+  const grads = points.map((p) => valueAndGrad(f)(p).grad.data);
+  const steps = r.path.map((p, k) => p.data.map((v, i) => v - points[k].data[i]));
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, ai, i) => s + ai * b[i], 0);
+  const norm = (a: ArrayLike<number>) => Math.sqrt(dot(a, a));
+  for (let k = 1; k < grads.length; k++) {
+    assert.ok(Math.abs(dot(grads[k], grads[k - 1])) < 1e-9 * norm(grads[k]) * norm(grads[k - 1]), `g${k}ᵀg${k - 1}`);
+  }
+  for (let i = 0; i < steps.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const hs = hvp(f, x0, tensor(steps[j])).data;
+      assert.ok(Math.abs(dot(steps[i], hs)) < 1e-8 * norm(steps[i]) * norm(hs), `s${i}ᵀHs${j}`);
+    }
+  }
+});
+
+Deno.test("conjugateGradient() decreases Rosenbrock's loss at every step and reaches 1e-8 within 100 iterations", () => {
+  const r = minimize(rosenbrock, tensor([-1.5, 2]), conjugateGradient(), { steps: 100, tolerance: 1e-8 });
+  for (let k = 1; k < r.losses.length; k++) assert.ok(r.losses[k] <= r.losses[k - 1]);
+  assert.ok(r.losses.at(-1)! < 1e-8, `loss ${r.losses.at(-1)}`);
+});
+
+Deno.test("conjugateGradient() restarts with −g every n iterations (or restartEvery)", () => {
+  const { f, x0 } = quadratic(4, 2);
+  const opt = conjugateGradient({ restartEvery: 2 });
+  let x = x0, state = opt.init(x);
+  const restarts: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    const r = opt.update(valueAndGrad(f)(x).grad, state, x, contextFor(f, x));
+    state = r.state;
+    x = sub(x, mul(r.updates as Tensor, -1));
+    restarts.push(state.sinceRestart);
+  }
+  assert.deepEqual(restarts, [1, 2, 1, 2, 1, 2]);
+});
+
+Deno.test("conjugateGradient() trains the homework network below sgd with the same ≤ 60 loss-and-gradient evaluations (20 iterations)", () => {
+  const problem = homeworkProblem();
+  const r = minimize(problem.loss, problem.params, conjugateGradient(), { steps: 20 });
+  const { gradients } = r.counts;
+  assert.ok(gradients <= 60, `conjugate-gradient used ${gradients} loss-and-gradient evaluations`);
+  const baseline = bestSgdLoss(problem, gradients);
+  assert.ok(
+    r.losses.at(-1)! < baseline,
+    `conjugate-gradient: ${r.losses.at(-1)} with ${gradients} evaluations; sgd: ${baseline}`,
+  );
+});
+
+Deno.test("conjugateGradient() rejects bad input with a clear error and leaves the parameters as they were", async (t) => {
+  const f = (v: Tensor) => sum(square(v));
+  const x = tensor([1, 2]), g = tensor([2, 4]), opt = conjugateGradient(), state = opt.init(x);
+  const check = (o: typeof opt, context: UpdateContext | undefined, grads: Tree, message: RegExp, name: string) => {
+    assert.throws(() => o.update(grads, state, x, context), { name, message });
+    assert.deepEqual(x.toArray(), [1, 2]);
+    assert.equal(state.step, 0);
+  };
+  await t.step("a non-scalar loss", () => {
+    check(
+      opt,
+      { ...contextFor(f, x), loss: tensor([1, 2, 3]) as unknown as number },
+      g,
+      /must be a scalar \(one element\): current shape is \[3\]/,
+      "RangeError",
+    );
+  });
+  await t.step("a missing evaluate, or hvp with curvatureStep", () => {
+    check(
+      opt,
+      { loss: 5 },
+      g,
+      /must provide evaluate\(params\) → \{ loss, grads \} \(for the line search\)/,
+      "TypeError",
+    );
+    const { hvp: _, ...rest } = contextFor(f, x);
+    check(
+      conjugateGradient({ curvatureStep: true }),
+      rest,
+      g,
+      /must provide hvp\(params, v\) → H·v \(for curvatureStep\)/,
+      "TypeError",
+    );
+  });
+  await t.step("NaN in the gradient", () => {
+    check(
+      opt,
+      contextFor(f, x),
+      tensor([Infinity, 4]),
+      /the gradient must be finite: current value at element 0 is Infinity/,
+      "RangeError",
+    );
+  });
+});
+
+Deno.test("conjugateGradient() rejects out-of-range options", () => {
+  assert.throws(() => conjugateGradient({ restartEvery: -1 }), {
+    name: "RangeError",
+    message:
+      'Cannot create optimizer "conjugate-gradient" as restartEvery must be an integer in [0, ∞): current value is -1',
+  });
+  assert.throws(() => conjugateGradient({ curvatureStep: 1 as never }), TypeError);
+});
