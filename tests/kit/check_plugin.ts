@@ -13,6 +13,7 @@ import type {
   Loss,
   Optimizer,
   Plugin,
+  UpdateContext,
   Regularizer,
   Scheduler,
   StateValue,
@@ -317,6 +318,18 @@ function _quadratic(p: _Params): Tensor {
 }
 const _x0 = (): _Params => ({ w: tensor([0.5, 1]), b: tensor(-1) });
 
+/** The full update context for {@linkcode _quadratic}, as `minimize` builds it. */
+function _quadraticContext(loss: number): UpdateContext {
+  return {
+    loss,
+    evaluate: (x) => {
+      const e = valueAndGrad(_quadratic)(x as _Params);
+      return { loss: e.value.item(), grads: e.grad };
+    },
+    hvp: (x, v) => hvp(_quadratic, x as _Params, v as _Params),
+  };
+}
+
 function _checkOptimizer(
   checks: _Checks,
   plugin: Plugin<"optimizer">,
@@ -332,14 +345,7 @@ function _checkOptimizer(
     const updates: Tree[] = [];
     for (let k = 0; k < count; k++) {
       const { value, grad: g } = valueAndGrad(_quadratic)(p);
-      const r = opt.update(g, state, p, {
-        loss: value.item(),
-        evaluate: (x) => {
-          const e = valueAndGrad(_quadratic)(x as _Params);
-          return { loss: e.value.item(), grads: e.grad };
-        },
-        hvp: (x, v) => hvp(_quadratic, x as _Params, v as _Params),
-      });
+      const r = opt.update(g, state, p, _quadraticContext(value.item()));
       updates.push(r.updates);
       p = applyUpdates(p, r.updates);
       state = r.state;
@@ -362,7 +368,7 @@ function _checkOptimizer(
     const g = grad(_quadratic)(p);
     const before = { g: _snapshot(g), p: _snapshot(p), s: _snapshot(state) };
     run(opt, 1, { p, state });
-    opt.update(g, state, p);
+    opt.update(g, state, p, _quadraticContext(_quadratic(p).item()));
     _assertUnchanged(g, before.g, "grads");
     _assertUnchanged(p, before.p, "params");
     _assertUnchanged(state, before.s, "state");
@@ -391,9 +397,26 @@ function _checkOptimizer(
   });
   if (o.secondOrder) {
     checks.run("uses the update context that minimize() supplies", () => {
-      const { counts } = minimize(_quadratic, _x0(), make(), { steps: 5 });
-      if (counts.hvps === 0 && counts.gradients <= 6) _fail("it called neither hvp nor evaluate in 5 steps");
-      return `${counts.hvps} Hessian-vector products, ${counts.gradients} gradient evaluations`;
+      const used = { loss: 0, evaluate: 0, hvp: 0 };
+      const opt = make();
+      let p = _x0(), state = opt.init(p);
+      for (let k = 0; k < 5; k++) {
+        const { value, grad: g } = valueAndGrad(_quadratic)(p);
+        const inner = _quadraticContext(value.item());
+        const spy: UpdateContext = {
+          get loss() {
+            used.loss++;
+            return inner.loss;
+          },
+          evaluate: (x) => (used.evaluate++, inner.evaluate!(x)),
+          hvp: (x, v) => (used.hvp++, inner.hvp!(x, v)),
+        };
+        const r = opt.update(g, state, p, spy);
+        p = applyUpdates(p, r.updates);
+        state = r.state;
+      }
+      if (used.evaluate === 0 && used.hvp === 0) _fail("it called neither evaluate nor hvp in 5 steps");
+      return `in 5 steps: ${used.hvp} Hessian-vector products, ${used.evaluate} evaluations, ${used.loss} reads of loss`;
     });
     checks.run("fails with a clear message when the update context is missing", () => {
       const opt = make(), p = _x0();

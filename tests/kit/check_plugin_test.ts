@@ -68,6 +68,12 @@ const BUILTINS: [string, string, CheckPluginOptions][] = [
   ["initializer", "xavier-uniform", {}],
   ["initializer", "zeros", {}],
   ["backend", "js", {}],
+  ["optimizer", "newton", { secondOrder: true }],
+  ["optimizer", "damped-newton", { secondOrder: true }],
+  ["optimizer", "bfgs", { secondOrder: true }],
+  ["optimizer", "lbfgs", { secondOrder: true }],
+  ["optimizer", "hessian-free", { secondOrder: true }],
+  ["optimizer", "conjugate-gradient", { secondOrder: true }],
 ];
 
 Deno.test("checkPlugin() passes on built-in plugins of every kind", async (t) => {
