@@ -177,14 +177,20 @@ export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
  */
 export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
   const axes = normalizeAxes("logSumExp", x.rank, options.axis);
-  const m = stopGradient(max(x, { axis: axes, keepDims: true }));
-  const shift = where(isFinite(m), m, 0);
+  const shift = maxShift(x, axes);
   const out = add(log(sum(exp(sub(x, shift)), { axis: axes, keepDims: true })), shift);
   return options.keepDims ? out : reshape(out, droppedShape(x.shape, axes));
 }
 
+/** The (finite) maximum over `axes`, kept as a constant: subtracting it keeps `exp` from overflowing. */
+function maxShift(x: Tensor, axes: readonly number[]): Tensor {
+  const m = stopGradient(max(x, { axis: axes, keepDims: true }));
+  return where(isFinite(m), m, 0);
+}
+
 /**
- * `log softmax(x)` along one axis: `x − logSumExp(x)`, stable for large inputs.
+ * `log softmax(x)` along one axis: `x − logSumExp(x)`, computed as
+ * `(x − m) − log Σ e^{x − m}` with m the maximum, stable for large inputs.
  *
  * @param x The input (logits).
  * @param axis The class axis. @default {-1}
@@ -201,7 +207,9 @@ export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
  * ```
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(x, logSumExp(x, { axis, keepDims: true }));
+  const axes = normalizeAxes("logSoftmax", x.rank, axis);
+  const shifted = sub(x, maxShift(x, axes));
+  return sub(shifted, log(sum(exp(shifted), { axis: axes, keepDims: true })));
 }
 
 /**
@@ -222,7 +230,9 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * ```
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const axes = normalizeAxes("softmax", x.rank, axis);
+  const e = exp(sub(x, maxShift(x, axes)));
+  return div(e, sum(e, { axis: axes, keepDims: true }));
 }
 
 /**
