@@ -1,9 +1,26 @@
 import assert from "node:assert/strict";
 import { grad, hessian, hvp, valueAndGrad, vjp } from "./autodiff.ts";
-import { add, cos, customVjp, div, exp, matmul, mul, reshape, sin, slice, square, stopGradient, sub, sum, tanh } from "./ops/mod.ts";
-import { Tensor, tensor } from "./tensor.ts";
+import {
+  add,
+  cos,
+  customVjp,
+  div,
+  exp,
+  matmul,
+  mul,
+  reshape,
+  sin,
+  slice,
+  square,
+  stopGradient,
+  sub,
+  sum,
+  tanh,
+} from "./ops/mod.ts";
+import { type Tensor, tensor } from "./tensor.ts";
 
-const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${a} ≉ ${b}`);
+const close = (a: number, b: number, tol = 1e-12) =>
+  assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${a} ≉ ${b}`);
 
 Deno.test("grad() of seed 001's L = sin(a² + b/a) sums both paths from a", () => {
   const L = ({ a, b }: { a: Tensor; b: Tensor }) => sin(add(square(a), div(b, a)));
@@ -115,9 +132,12 @@ function pick(v: Tensor, i: number): Tensor {
 }
 
 Deno.test("valueAndGrad() with hasAux passes auxiliary data through", () => {
-  const { value, grad: g, aux } = valueAndGrad((x: Tensor) => [sum(square(x)), { note: "hi" }] as [Tensor, { note: string }], {
-    hasAux: true,
-  })(tensor([1, 2]));
+  const { value, grad: g, aux } = valueAndGrad(
+    (x: Tensor) => [sum(square(x)), { note: "hi" }] as [Tensor, { note: string }],
+    {
+      hasAux: true,
+    },
+  )(tensor([1, 2]));
   assert.equal(value.item(), 5);
   assert.deepEqual(g.toArray(), [2, 4]);
   assert.deepEqual(aux, { note: "hi" });

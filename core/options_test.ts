@@ -9,7 +9,10 @@ Deno.test("checkNumber() returns the default for undefined and the value when va
 });
 
 Deno.test("checkNumber() throws TypeError for non-numbers and NaN", () => {
-  assert.throws(() => checkNumber(owner, "x", "5", 3), { name: "TypeError", message: /x must be a finite number: current value is "5"/ });
+  assert.throws(() => checkNumber(owner, "x", "5", 3), {
+    name: "TypeError",
+    message: /x must be a finite number: current value is "5"/,
+  });
   assert.throws(() => checkNumber(owner, "x", NaN, 3, { min: 0 }), TypeError);
 });
 
@@ -25,7 +28,10 @@ Deno.test("checkNumber() throws RangeError naming the interval with open and clo
 Deno.test("checkBoolean() and checkChoice() reject wrong values", () => {
   assert.throws(() => checkBoolean(owner, "flag", 1, false), /flag must be true or false: current value is 1/);
   assert.equal(checkChoice(owner, "mode", undefined, "a", ["a", "b"]), "a");
-  assert.throws(() => checkChoice(owner, "mode", "c", "a", ["a", "b"]), /mode must be one of "a", "b": current value is "c"/);
+  assert.throws(
+    () => checkChoice(owner, "mode", "c", "a", ["a", "b"]),
+    /mode must be one of "a", "b": current value is "c"/,
+  );
 });
 
 Deno.test("checkKeys() names an unknown option and suggests the intended one", () => {
@@ -41,5 +47,8 @@ Deno.test("checkKeys() names an unknown option and suggests the intended one", (
 Deno.test("checkLearningRate() accepts a number or a schedule", () => {
   assert.equal(checkLearningRate(owner, undefined, 0.1)(10), 0.1);
   assert.equal(checkLearningRate(owner, (k) => k, 0.1)(10), 10);
-  assert.throws(() => checkLearningRate(owner, -1, 0.1), /learningRate must be a number in \[0, ∞\): current value is -1/);
+  assert.throws(
+    () => checkLearningRate(owner, -1, 0.1),
+    /learningRate must be a number in \[0, ∞\): current value is -1/,
+  );
 });

@@ -53,11 +53,17 @@ Deno.test("Random state saved with getState() restores the exact stream, spare n
 });
 
 Deno.test("Random.setState() rejects malformed state with a TypeError", () => {
-  assert.throws(() => new Random(0).setState({ words: [1, 2, 3], spare: null } as never), /four 32-bit unsigned integers/);
+  assert.throws(
+    () => new Random(0).setState({ words: [1, 2, 3], spare: null } as never),
+    /four 32-bit unsigned integers/,
+  );
 });
 
 Deno.test("Random rejects a seed that is not a safe integer", () => {
-  assert.throws(() => new Random(0.5), { name: "TypeError", message: /seed must be a safe integer: current value is 0.5/ });
+  assert.throws(() => new Random(0.5), {
+    name: "TypeError",
+    message: /seed must be a safe integer: current value is 0.5/,
+  });
 });
 
 Deno.test("Random.fork() gives an independent, reproducible stream", () => {

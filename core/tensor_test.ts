@@ -34,7 +34,10 @@ Deno.test("tensor() converts to float32 when asked", () => {
 });
 
 Deno.test("tensor() throws TypeError for ragged nested arrays, naming the depth", () => {
-  assert.throws(() => tensor([[1, 2], [3]]), { name: "TypeError", message: /rectangular: expected length 2 at depth 1/ });
+  assert.throws(() => tensor([[1, 2], [3]]), {
+    name: "TypeError",
+    message: /rectangular: expected length 2 at depth 1/,
+  });
 });
 
 Deno.test("tensor() throws RangeError when the values do not fill the shape", () => {
@@ -45,7 +48,10 @@ Deno.test("tensor() throws RangeError when the values do not fill the shape", ()
 });
 
 Deno.test("tensor() throws TypeError for an unknown dtype", () => {
-  assert.throws(() => tensor([1], [1], "int8" as "float32"), { name: "TypeError", message: /dtype must be "float32" or "float64"/ });
+  assert.throws(() => tensor([1], [1], "int8" as "float32"), {
+    name: "TypeError",
+    message: /dtype must be "float32" or "float64"/,
+  });
 });
 
 Deno.test("sizeOf() rejects negative and fractional axis lengths", () => {
@@ -56,7 +62,10 @@ Deno.test("sizeOf() rejects negative and fractional axis lengths", () => {
 });
 
 Deno.test("Tensor's constructor checks the data length against the shape", () => {
-  assert.throws(() => new Tensor(new Float64Array(3), [2, 2]), /data length must equal the product of the shape \[2,2\] \(4\)/);
+  assert.throws(
+    () => new Tensor(new Float64Array(3), [2, 2]),
+    /data length must equal the product of the shape \[2,2\] \(4\)/,
+  );
 });
 
 Deno.test("item() throws RangeError for tensors of more than one element", () => {

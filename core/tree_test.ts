@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mul } from "./ops/mod.ts";
-import { tensor, type Tensor } from "./tensor.ts";
+import { type Tensor, tensor } from "./tensor.ts";
 import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap, unflattenTree } from "./tree.ts";
 
 Deno.test("flattenTree() names leaves by dotted paths in a stable order", () => {

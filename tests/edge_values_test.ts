@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { grad } from "../core/autodiff.ts";
 import * as op from "../core/ops/mod.ts";
-import { type DType, Tensor, tensor } from "../core/tensor.ts";
+import { type DType, type Tensor, tensor } from "../core/tensor.ts";
 
 const FINITE_EDGES = [0, 1e-8, -1e-8, 40, -40, 89, -89, 710, -710];
 const DTYPES: DType[] = ["float64", "float32"];

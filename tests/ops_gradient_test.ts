@@ -84,7 +84,9 @@ const binaryCases: Record<string, BinaryCase> = {
 for (const [name, c] of Object.entries(binaryCases)) {
   Deno.test(`op ${name} gradient matches central differences with broadcasting`, () => {
     let run = 0;
-    const arb = arbBroadcastShapes().chain(([sa, sb]) => fc.tuple(arbTensorOfShape(sa, c.a), arbTensorOfShape(sb, c.b)));
+    const arb = arbBroadcastShapes().chain(([sa, sb]) =>
+      fc.tuple(arbTensorOfShape(sa, c.a), arbTensorOfShape(sb, c.b))
+    );
     fc.assert(
       fc.property(arb, ([a, b]) => {
         broadcastShapes(name, a.shape, b.shape);
@@ -197,7 +199,9 @@ Deno.test("op slice and concat gradients match central differences", () => {
   const arb = arbShape({ minRank: 1 }).chain((shape) =>
     fc.tuple(
       arbTensorOfShape(shape),
-      fc.tuple(...shape.map((n) => fc.integer({ min: 0, max: n - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: n - b }))))),
+      fc.tuple(...shape.map((n) =>
+        fc.integer({ min: 0, max: n - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: n - b })))
+      )),
       fc.integer({ min: 0, max: shape.length - 1 }),
     )
   );

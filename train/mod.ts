@@ -45,7 +45,7 @@ export {
   earlyStoppingStep,
 } from "./early_stopping.ts";
 export { findNonFinite, gradientNorms, layerOf, NonFiniteError, type NonFiniteValue } from "./diagnostics.ts";
-export { isLayer, jsonSpec, type ModelSpec, resolveModel } from "./model.ts";
+export { isLayer, jsonSpec, type ModelSpec, normalizeModelSpec, resolveModel } from "./model.ts";
 export { predict, type PredictOptions, type TrainedModel } from "./predict.ts";
 export { type LoadedModel, loadModel, type LoadModelOptions, type SavableModel, saveModel } from "./model_io.ts";
 export {

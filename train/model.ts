@@ -22,7 +22,27 @@ import type { Registry } from "../core/registry.ts";
  * };
  * ```
  */
-export type ModelSpec = { name: string; layers?: readonly (ModelSpec | Layer)[]; [option: string]: unknown };
+export type ModelSpec =
+  | { name: string; layers?: readonly (ModelSpec | Layer)[]; [option: string]: unknown }
+  | readonly (ModelSpec | Layer)[];
+
+/**
+ * A bare list of layers means `sequential` over them (Keras and PyTorch users write models so).
+ *
+ * @param spec A layer, a spec, or a list of either.
+ * @returns The same, with a list turned into `{ name: "sequential", layers }`.
+ *
+ * @example
+ * ```ts
+ * import { normalizeModelSpec } from "./model.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(normalizeModelSpec([{ name: "tanh" }]), { name: "sequential", layers: [{ name: "tanh" }] });
+ * ```
+ */
+export function normalizeModelSpec<T>(spec: T): T | { name: "sequential"; layers: T } {
+  return Array.isArray(spec) ? { name: "sequential", layers: spec as T } : spec;
+}
 
 /**
  * Whether a value is a layer instance (has `init` and `apply`).
@@ -71,16 +91,19 @@ export function isLayer(value: unknown): value is Layer {
  */
 export function resolveModel(spec: Layer | ModelSpec, registry: Registry, path = "model"): Layer {
   if (isLayer(spec)) return spec;
-  if (spec === null || typeof spec !== "object" || typeof (spec as ModelSpec).name !== "string") {
+  spec = normalizeModelSpec(spec) as ModelSpec;
+  if (spec === null || typeof spec !== "object" || typeof (spec as { name?: unknown }).name !== "string") {
     throw new TypeError(
       `Cannot build the model as ${path} must be a layer or { name, ...options }: current value is ${
         spec === null ? "null" : Array.isArray(spec) ? "an array" : typeof spec
       }`,
     );
   }
-  const { name, ...options } = spec as ModelSpec;
+  const { name, ...options } = spec as { name: string; layers?: unknown };
   if (Array.isArray(options.layers)) {
-    options.layers = options.layers.map((child, i) => resolveModel(child, registry, `${path}.layers[${i}]`));
+    options.layers = options.layers.map((child: ModelSpec | Layer, i: number) =>
+      resolveModel(child, registry, `${path}.layers[${i}]`)
+    );
   }
   return registry.create("layer", name, options);
 }

@@ -23,14 +23,14 @@ import {
 } from "./early_stopping.ts";
 import type { EpochRecord, History, StepRecord } from "./history.ts";
 import { type Metric, resolveMetrics, validationKey } from "./metrics.ts";
-import { jsonSpec, type ModelSpec, resolveModel } from "./model.ts";
+import { jsonSpec, type ModelSpec, normalizeModelSpec, resolveModel } from "./model.ts";
 import { predict } from "./predict.ts";
 import { _trainStep } from "./_step.ts";
 import { type PluginSpec, resolvePlugin } from "./resolve.ts";
 
 /** Options of {@linkcode train}. */
 export interface TrainOptions {
-  /** The model: a layer, or a spec such as `{ name: "sequential", layers: [{ name: "dense", units: 8 }, …] }`. */
+  /** The model: a layer, a spec such as `{ name: "sequential", layers: [{ name: "dense", units: 8 }, …] }`, or a bare list of layer specs. */
   model: Layer | ModelSpec;
   /** The loss: an instance, a name, or `{ name, ...options }`. */
   loss: PluginSpec<"loss"> | string;
@@ -334,7 +334,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let best: { params: Tree; state: Tree } | null = null;
 
   const config: Record<string, unknown> = {
-    model: jsonSpec(options.model),
+    model: jsonSpec(normalizeModelSpec(options.model)),
     loss: jsonSpec(options.loss) ?? (typeof options.loss === "string" ? options.loss : null),
     optimizer: jsonSpec(options.optimizer) ?? (typeof options.optimizer === "string" ? options.optimizer : null),
     regularizers: regSpecs.map((r) => jsonSpec(r) ?? (typeof r === "string" ? r : null)),

@@ -13,10 +13,10 @@ import type {
   Loss,
   Optimizer,
   Plugin,
-  UpdateContext,
   Regularizer,
   Scheduler,
   StateValue,
+  UpdateContext,
 } from "../../core/interfaces.ts";
 import { concat, matmul, mul, reshape, sub, sum } from "../../core/ops/mod.ts";
 import { Random } from "../../core/random.ts";

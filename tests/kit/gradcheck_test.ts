@@ -18,7 +18,8 @@ Deno.test("gradcheck() passes for a correct gradient and reports how much it com
 
 Deno.test("gradcheck() fails on a wrong VJP, naming the element, both values and the tolerance", () => {
   assert.throws(() => gradcheck((x: Tensor) => sum(wrongSquare(x)), tensor([1, 3])), {
-    message: /gradcheck failed at element 1: analytic 6\.3\d*, numeric 6\.0\d*, \|difference\| 0\.(29|30)\d* > tolerance 0\.006\d*/,
+    message:
+      /gradcheck failed at element 1: analytic 6\.3\d*, numeric 6\.0\d*, \|difference\| 0\.(29|30)\d* > tolerance 0\.006\d*/,
   });
   const report = gradcheck((x: Tensor) => sum(wrongSquare(x)), tensor([1, 3]), { raise: false });
   assert.equal(report.ok, false);
@@ -31,7 +32,10 @@ Deno.test("gradcheck() in random-direction mode also catches a wrong VJP", () =>
 });
 
 Deno.test("gradcheck() checks every leaf of a tree of inputs", () => {
-  const report = gradcheck(({ a, b }: { a: Tensor; b: Tensor }) => sum(mul(a, b)), { a: tensor([1, 2]), b: tensor([3]) });
+  const report = gradcheck(({ a, b }: { a: Tensor; b: Tensor }) => sum(mul(a, b)), {
+    a: tensor([1, 2]),
+    b: tensor([3]),
+  });
   assert.equal(report.checked, 3);
 });
 
@@ -40,7 +44,10 @@ Deno.test("gradgradcheck() passes for exact second derivatives and fails when th
   // A backward built from a saved constant has a zero second derivative: wrong for x².
   const frozen = customVjp(
     "frozen-square",
-    (x: Tensor) => ({ output: new Tensor(x.data.map((v) => v * v), x.shape), saved: new Tensor(x.data.map((v) => 2 * v), x.shape) }),
+    (x: Tensor) => ({
+      output: new Tensor(x.data.map((v) => v * v), x.shape),
+      saved: new Tensor(x.data.map((v) => 2 * v), x.shape),
+    }),
     (g, saved) => [mul(g, saved)],
   );
   assert.throws(() => gradgradcheck((x: Tensor) => sum(frozen(x)), tensor([0.5, 2])), /gradgradcheck failed/);
@@ -48,5 +55,8 @@ Deno.test("gradgradcheck() passes for exact second derivatives and fails when th
 
 Deno.test("gradcheck() rejects a non-scalar function and bad tolerances", () => {
   assert.throws(() => gradcheck((x: Tensor) => square(x), tensor([1, 2])), /scalar/);
-  assert.throws(() => gradcheck((x: Tensor) => sum(x), tensor([1]), { atol: -1 }), /atol must be a finite non-negative number/);
+  assert.throws(
+    () => gradcheck((x: Tensor) => sum(x), tensor([1]), { atol: -1 }),
+    /atol must be a finite non-negative number/,
+  );
 });
