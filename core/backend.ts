@@ -79,6 +79,55 @@ export interface Backend {
   ): void;
   /** Reduces `x` viewed as `[outer, n, inner]` over its middle axis into `out[outer×inner]`. */
   reduce(op: ReduceKernel, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
+  /**
+   * Optional fused kernel: `out[r, c] = act(x[r, c] + bias[c])` over a `rows×cols`
+   * matrix, where `act` is the identity or ReLU (NaN stays NaN); `out` may be `x`.
+   * The fused ops use {@linkcode jsBackend}'s when a backend lacks it.
+   */
+  biasActivation?(
+    x: TypedArray,
+    bias: TypedArray,
+    out: TypedArray,
+    rows: number,
+    cols: number,
+    activation: FusedActivation,
+  ): void;
+  /**
+   * Optional fused kernel: one Adam step for one parameter, in a single pass
+   * (see {@linkcode AdamStepScalars} for the arithmetic). The fused ops use
+   * {@linkcode jsBackend}'s when a backend lacks it.
+   */
+  adamStep?(
+    grad: TypedArray,
+    m: TypedArray,
+    v: TypedArray,
+    outM: TypedArray,
+    outV: TypedArray,
+    outUpdate: TypedArray,
+    scalars: AdamStepScalars,
+  ): void;
+}
+
+/** The activations {@linkcode Backend.biasActivation} fuses. */
+export type FusedActivation = "none" | "relu";
+
+/**
+ * The scalars of one Adam step (Kingma and Ba, 2015, in PyTorch's form), per element:
+ *   m ← m + (1 − β₁)·(g − m),  v ← β₂·v + (1 − β₂)·g²,
+ *   update = −stepSize·m / (√v / biasCorrection2Sqrt + ε)
+ * with `stepSize = α / (1 − β₁ᵗ)` and `biasCorrection2Sqrt = √(1 − β₂ᵗ)`.
+ */
+export interface AdamStepScalars {
+  /** β₁. */
+  beta1: number;
+  /** β₂. */
+  beta2: number;
+  /** α / (1 − β₁ᵗ). */
+  stepSize: number;
+  /** √(1 − β₂ᵗ). */
+  biasCorrection2Sqrt: number;
+  /** ε. */
+  epsilon: number;
 }
 
 // ---------------------------------------------------------------- unary
@@ -412,6 +461,49 @@ function jsMatmul(
   matmulRowsDot(rowsA, rowsB, out, m, n, k);
 }
 
+// ---------------------------------------------------------------- fused
+
+function biasActivation(
+  x: TypedArray,
+  bias: TypedArray,
+  out: TypedArray,
+  rows: number,
+  cols: number,
+  activation: FusedActivation,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    if (activation === "relu") {
+      for (let c = 0; c < cols; c++) {
+        const v = x[o + c] + bias[c];
+        out[o + c] = v > 0 ? v : (v === v ? 0 : v);
+      }
+    } else {
+      for (let c = 0; c < cols; c++) out[o + c] = x[o + c] + bias[c];
+    }
+  }
+}
+
+function adamStep(
+  grad: TypedArray,
+  m: TypedArray,
+  v: TypedArray,
+  outM: TypedArray,
+  outV: TypedArray,
+  outUpdate: TypedArray,
+  { beta1, beta2, stepSize, biasCorrection2Sqrt, epsilon }: AdamStepScalars,
+): void {
+  const w1 = 1 - beta1, w2 = 1 - beta2, scale = 1 / biasCorrection2Sqrt;
+  for (let i = 0; i < grad.length; i++) {
+    const g = grad[i];
+    const mi = m[i] + (g - m[i]) * w1;
+    const vi = v[i] * beta2 + g * g * w2;
+    outM[i] = mi;
+    outV[i] = vi;
+    outUpdate[i] = (-stepSize * mi) / (Math.sqrt(vi) * scale + epsilon);
+  }
+}
+
 /**
  * The default backend: plain TypeScript loops over typed arrays, no native code.
  *
@@ -438,9 +530,19 @@ export const jsBackend: Backend = {
     if (op === "sum") reduceSum(x, outer, n, inner, out);
     else reduceMax(x, outer, n, inner, out);
   },
+  biasActivation,
+  adamStep,
 };
 
-let active: Backend = jsBackend;
+/**
+ * The active backend, shared by every copy of this module in the process (a
+ * plugin imported by URL brings its own copy of gradflow; its ops must use the
+ * backend the host chose), as the flow graph's recording state is.
+ */
+const shared: { active: Backend } =
+  ((globalThis as Record<symbol, unknown>)[Symbol.for("gradflow.backend@1")] ??= { active: jsBackend }) as {
+    active: Backend;
+  };
 
 /**
  * The backend that ops use now.
@@ -456,7 +558,7 @@ let active: Backend = jsBackend;
  * ```
  */
 export function getBackend(): Backend {
-  return active;
+  return shared.active;
 }
 
 /**
@@ -483,7 +585,7 @@ export function setBackend(backend: Backend): Backend {
       );
     }
   }
-  const previous = active;
-  active = backend;
+  const previous = shared.active;
+  shared.active = backend;
   return previous;
 }
