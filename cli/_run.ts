@@ -158,6 +158,7 @@ export async function runExperiment(
     batching: experiment.batching,
     metrics: experiment.metrics,
     seed: experiment.seed,
+    ...(experiment.backend ? { backend: { ...experiment.backend } } : {}),
     earlyStopping: experiment.earlyStopping ?? false,
     recordSteps: experiment.recordSteps,
     gradientNorms: experiment.gradientNorms,

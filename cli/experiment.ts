@@ -63,6 +63,8 @@ export interface Experiment {
   gradientNorms: boolean;
   /** The run folder, or `null` for `runs/<name>`. */
   out: string | null;
+  /** The kernel backend (`"js"`, `"wasm"`, `"blas"`), or `null` for the default. */
+  backend: PluginChoice | null;
 }
 
 const BATCHINGS = ["full", "single", "minibatch-fixed", "minibatch-shuffled"] as const;
@@ -88,6 +90,7 @@ export const EXPERIMENT_KEYS: Readonly<Record<keyof Experiment | "$schema", stri
   earlyStopping: 'true, false, or { "monitor", "patience", "minDelta", "mode", "restoreBest" }',
   recordSteps: "true or false",
   gradientNorms: "true or false",
+  backend: 'a backend name ("js", "wasm", "blas") or { "name", ...options }',
   out: "a folder path",
 };
 
@@ -292,6 +295,7 @@ export function parseExperiment(value: unknown, source: string): Experiment {
     recordSteps: boolean("recordSteps"),
     gradientNorms: boolean("gradientNorms"),
     out: string("out", null),
+    backend: v.backend === undefined || v.backend === null ? null : choice("backend", v.backend),
   };
 }
 
@@ -313,6 +317,8 @@ export interface Overrides {
   seed?: number;
   /** Sets `out`. */
   out?: string;
+  /** Replaces the backend. */
+  backend?: string;
   /** `path=value` assignments, e.g. `optimizer.momentum=0.9`, `data.samples=100` (values are JSON or plain text). */
   set?: readonly string[];
 }
@@ -345,6 +351,7 @@ export function applyOverrides(json: unknown, overrides: Overrides): Record<stri
     typeof spec === "string" ? { name: spec } : isRecord(spec) ? spec : {};
   if (overrides.optimizer !== undefined) out.optimizer = { name: overrides.optimizer };
   if (overrides.loss !== undefined) out.loss = { name: overrides.loss };
+  if (overrides.backend !== undefined) out.backend = { name: overrides.backend };
   if (overrides.learningRate !== undefined) {
     // With a schedule, the schedule is the learning rate (the trainer passes it to the optimizer).
     const key = out.scheduler === undefined || out.scheduler === null ? "optimizer" : "scheduler";

@@ -117,3 +117,11 @@ Deno.test("parseExperiment() moves the optimizer's learning rate to the schedule
     { name: "UsageError", message: /"optimizer" must be without a learningRate when the scheduler has one/ },
   );
 });
+
+Deno.test("parseExperiment() reads a backend, and --backend overrides it", () => {
+  assert.equal(parseExperiment({ ...MINIMAL }, "a.json").backend, null);
+  assert.deepEqual(parseExperiment({ ...MINIMAL, backend: "js" }, "a.json").backend, { name: "js" });
+  const json = applyOverrides({ ...MINIMAL, backend: "js" }, { backend: "blas" });
+  assert.deepEqual(parseExperiment(json, "a.json").backend, { name: "blas" });
+  assert.throws(() => parseExperiment({ ...MINIMAL, backend: 3 }, "a.json"), /"backend" must be/);
+});

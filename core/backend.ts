@@ -10,6 +10,7 @@
  */
 
 import type { TypedArray } from "./tensor.ts";
+import { createWasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
 
 /** Elementwise functions of one argument that backends implement. */
 export type UnaryKernel =
@@ -537,28 +538,49 @@ export const jsBackend: Backend = {
 /**
  * The active backend, shared by every copy of this module in the process (a
  * plugin imported by URL brings its own copy of gradflow; its ops must use the
- * backend the host chose), as the flow graph's recording state is.
+ * backend the host chose), as the flow graph's recording state is. `null`
+ * until first asked for: then the default is chosen.
  */
-const shared: { active: Backend } =
-  ((globalThis as Record<symbol, unknown>)[Symbol.for("gradflow.backend@1")] ??= { active: jsBackend }) as {
-    active: Backend;
+const shared: { active: Backend | null } =
+  ((globalThis as Record<symbol, unknown>)[Symbol.for("gradflow.backend@1")] ??= { active: null }) as {
+    active: Backend | null;
   };
+
+/**
+ * The backend used when none was set: the WebAssembly SIMD matrix product
+ * with the TypeScript kernels for the rest, where the engine supports
+ * WebAssembly SIMD (every Deno 2), else {@linkcode jsBackend}. Neither needs a
+ * permission or native code.
+ *
+ * @returns A new backend of that kind.
+ *
+ * @example
+ * ```ts
+ * import { defaultBackend } from "./backend.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(["wasm", "js"].includes(defaultBackend().name));
+ * ```
+ */
+export function defaultBackend(): Backend {
+  return wasmSimdSupported() ? createWasmBackend() : jsBackend;
+}
 
 /**
  * The backend that ops use now.
  *
- * @returns The active backend ({@linkcode jsBackend} unless changed).
+ * @returns The active backend ({@linkcode defaultBackend} unless changed).
  *
  * @example
  * ```ts
  * import { getBackend } from "./backend.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(getBackend().name, "js");
+ * assert.equal(getBackend().name, "wasm");
  * ```
  */
 export function getBackend(): Backend {
-  return shared.active;
+  return shared.active ??= defaultBackend();
 }
 
 /**
@@ -585,7 +607,7 @@ export function setBackend(backend: Backend): Backend {
       );
     }
   }
-  const previous = shared.active;
+  const previous = getBackend();
   shared.active = backend;
   return previous;
 }

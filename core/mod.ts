@@ -23,12 +23,16 @@ export * from "./interfaces.ts";
 export * from "./registry.ts";
 export * from "./options.ts";
 export {
+  type AdamStepScalars,
   type Backend,
   type BinaryKernel,
+  defaultBackend,
+  type FusedActivation,
   getBackend,
   jsBackend,
   type ReduceKernel,
   setBackend,
   type UnaryKernel,
 } from "./backend.ts";
+export { createWasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
 export { insideTrace, isRecording, withRecording } from "./graph.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { setBackend } from "../core/backend.ts";
 import type { Layer, Loss, Optimizer, Regularizer, StateValue } from "../core/interfaces.ts";
 import { Random } from "../core/random.ts";
 import type { Registry } from "../core/registry.ts";
@@ -73,6 +74,11 @@ export interface TrainOptions {
   initial?: { params: Tree; state?: Tree };
   /** Samples per forward pass when evaluating the validation set. @default {1024} */
   evalBatchSize?: number;
+  /**
+   * The kernel backend for this run: an instance, a name (`"js"`, `"wasm"`, `"blas"`) or
+   * `{ name, ...options }`; the previous backend is restored when the run ends. @default {the active backend}
+   */
+  backend?: PluginSpec<"backend"> | string;
 }
 
 /** What {@linkcode train} returns. */
@@ -198,6 +204,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`Cannot train as the options must be an object: current value is ${options}`);
   }
+  if (options.backend === undefined) return await trainOnActiveBackend(options);
+  const backend = resolvePlugin(options.registry ?? createRegistry(), "backend", options.backend, (b) => "matmul" in b);
+  const previous = setBackend(backend);
+  try {
+    return await trainOnActiveBackend(options);
+  } finally {
+    setBackend(previous);
+  }
+}
+
+async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult> {
   const known = [
     "model",
     "loss",
@@ -219,6 +236,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     "resume",
     "initial",
     "evalBatchSize",
+    "backend",
   ];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getBackend } from "../core/backend.ts";
 import type { Layer, Optimizer, Regularizer, UpdateContext } from "../core/interfaces.ts";
 import { add, matmul, mean, mul, sqrt, square, sub } from "../core/ops/mod.ts";
 import { type Tensor, tensor } from "../core/tensor.ts";
@@ -452,4 +453,25 @@ Deno.test("train() lets a callback stop the run after the current epoch", async 
   });
   assert.equal(r.epochs, 2);
   assert.equal(r.stopReason, "enough");
+});
+
+Deno.test("train() runs on the backend it is given and restores the previous one", async () => {
+  const before = getBackend();
+  let seen = "";
+  const result = await train({
+    model: [{ name: "dense", units: 1 }, { name: "sigmoid" }],
+    loss: "binary-cross-entropy",
+    optimizer: { name: "sgd", learningRate: 0.5 },
+    data: twoGaussians({ samples: 40 }),
+    epochs: 2,
+    backend: "js",
+    callbacks: [{ onEpochEnd: () => void (seen = getBackend().name) }],
+  });
+  assert.equal(seen, "js");
+  assert.equal(getBackend(), before);
+  assert.equal(result.history.epochs.length, 2);
+  await assert.rejects(
+    () => train({ model: [], loss: "mse", optimizer: "sgd", data: twoGaussians({ samples: 4 }), backend: "gpu" }),
+    /Cannot find backend "gpu"/,
+  );
 });

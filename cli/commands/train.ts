@@ -27,6 +27,7 @@ Flags (each overrides the file):
   --batch-size <n>        samples per minibatch
   --batching <mode>       full | single | minibatch-fixed | minibatch-shuffled
   --seed <n>              the seed of every random choice
+  --backend <name>        the kernel backend: wasm (default), js, or blas (needs --allow-ffi and libopenblas0)
   --set <path=value>      any field, e.g. --set optimizer.momentum=0.9 --set data.samples=400 (repeatable)
   --out <dir>             the run folder (default runs/<name>)
   --resume                continue from the run folder's checkpoint up to --epochs
@@ -50,6 +51,7 @@ export const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
   "batch-size": { type: "string" },
   batching: { type: "string" },
   seed: { type: "string" },
+  backend: { type: "string" },
   set: { type: "string", multiple: true },
   out: { type: "string" },
   plugin: { type: "string", multiple: true },
@@ -85,6 +87,7 @@ export function overridesFrom(values: Record<string, string | boolean | string[]
     batchSize: numberFlag("batch-size", values["batch-size"], { integer: true, min: 1 }),
     batching: text("batching"),
     seed: numberFlag("seed", values.seed, { integer: true }),
+    backend: text("backend"),
     out: text("out"),
     set: listFlag(values.set),
   };

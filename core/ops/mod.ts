@@ -22,3 +22,4 @@ export * from "./reduce.ts";
 export * from "./shape.ts";
 export * from "./matmul.ts";
 export * from "./custom.ts";
+export * from "./fused.ts";

@@ -3,7 +3,7 @@
  *
  * ```sh
  * apt-get install -y clang lld   # Debian 12 gives clang 14
- * deno run --allow-run --allow-read --allow-write plugins/backends/wasm/regenerate.ts
+ * deno run --allow-run --allow-read --allow-write core/wasm/regenerate.ts
  * ```
  *
  * Two modules come out of the one source: plain SIMD128 (multiply then add) and
