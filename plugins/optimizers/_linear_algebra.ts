@@ -753,3 +753,69 @@ export function contextHessian(owner: string, context: UpdateContext, params: Tr
     (v) => finiteVector(owner, "the Hessian-vector product from hvp(params, v)", hvp(params, fromVector(params, v)), n),
   );
 }
+
+/** What a step with the exact Hessian reads from an update, from {@linkcode newtonInputs}. */
+export interface NewtonInputs {
+  /** The update context, checked to provide `hvp` (and `loss` and `evaluate` when asked for). */
+  readonly context: UpdateContext & Required<Pick<UpdateContext, "hvp">>;
+  /** The loss at `params` from the context, or NaN where the context gives none. */
+  readonly loss: number;
+  /** The number of parameter elements. */
+  readonly n: number;
+  /** The gradient as one vector, checked finite. */
+  readonly g: Float64Array;
+  /** The Hessian at `params`, row-major, symmetrized (n Hessian-vector products). */
+  readonly h: Float64Array;
+}
+
+/**
+ * Checks and reads what `newton` and `damped-newton` need before they solve:
+ * the context (with `hvp`, and with `loss` and `evaluate` where the method
+ * tries steps), the loss, the gradient and the exact Hessian, in that order,
+ * so the first thing wrong is the one named.
+ *
+ * @param owner Who is asking, e.g. `optimizer "newton"`.
+ * @param grads The gradient, with the structure of `params`.
+ * @param params The parameters.
+ * @param context The context given to `update` (maybe undefined).
+ * @param trials Where the method tries steps (a line search, adaptive damping): what it needs `loss` and
+ *   `evaluate` for, which makes both required. Without it only `hvp` is.
+ * @returns The checked context, the loss, n, g and H.
+ * @throws {TypeError} When the context or a required field is missing.
+ * @throws {RangeError} When the loss is not a scalar, or the gradient or a Hessian-vector product is not finite.
+ *
+ * @example H of f(x) = x₀² + x₀x₁ + 2x₁² at (1, 0)
+ * ```ts
+ * import { newtonInputs } from "./_linear_algebra.ts";
+ * import { add, hvp, mul, slice, square, sum, tensor, type Tensor } from "../../core/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const f = (x: Tensor) => {
+ *   const a = slice(x, [0], [1]), b = slice(x, [1], [1]);
+ *   return sum(add(add(square(a), mul(a, b)), mul(square(b), 2)));
+ * };
+ * const context = { hvp: (p: unknown, v: unknown) => hvp(f, p as Tensor, v as Tensor) };
+ * const { loss, n, g, h } = newtonInputs('optimizer "newton"', tensor([2, 1]), tensor([1, 0]), context);
+ * assert.ok(Number.isNaN(loss)); // the context gives no loss
+ * assert.equal(n, 2);
+ * assert.deepEqual([...g], [2, 1]);
+ * assert.deepEqual([...h], [2, 1, 1, 4]);
+ * assert.throws(
+ *   () => newtonInputs('optimizer "newton"', tensor([2, 1]), tensor([1, 0]), context, { loss: "", evaluate: "" }),
+ *   /must provide loss/,
+ * );
+ * ```
+ */
+export function newtonInputs(
+  owner: string,
+  grads: Tree,
+  params: Tree,
+  context: UpdateContext | undefined,
+  trials?: { readonly loss: string; readonly evaluate: string },
+): NewtonInputs {
+  const checked = requireContext<"hvp">(owner, context, { hvp: "for the exact Hessian", ...trials });
+  const loss = checked.loss === undefined ? NaN : readLoss(owner, "the loss in the update context", checked.loss);
+  const n = toVector(params).length;
+  const g = finiteVector(owner, "the gradient", grads, n);
+  return { context: checked, loss, n, g, h: contextHessian(owner, checked, params, n) };
+}

@@ -10,6 +10,7 @@ import {
   finiteVector,
   fromVector,
   ldlSolve,
+  newtonInputs,
   readLoss,
   requireContext,
   solveNewtonSystem,
@@ -233,4 +234,30 @@ Deno.test("finiteVector() names the leaf and index of a non-finite element, and 
     /as many elements as the parameters \(3\): current count is 2/,
   );
   assert.deepEqual([...finiteVector(owner, "the gradient", tensor([1, 2]) as Tensor, 2)], [1, 2]);
+});
+
+Deno.test("newtonInputs() checks the context, the loss, the gradient and then the Hessian products, in that order", () => {
+  const owner = 'optimizer "newton"', x = tensor([1, 2]), grads = tensor([2, 4]);
+  let products = 0;
+  const hvp = (_: unknown, v: unknown) => (products++, v as Tensor);
+  const trials = { loss: "", evaluate: "for the line search" };
+  assert.throws(() => newtonInputs(owner, grads, x, { loss: tensor([1, 2]) as unknown as number }), {
+    name: "TypeError",
+    message: /must provide hvp\(params, v\) → H·v \(for the exact Hessian\), a function: current value is undefined$/,
+  });
+  assert.throws(() => newtonInputs(owner, grads, x, { hvp }, trials), { name: "TypeError", message: /provide loss/ });
+  assert.throws(() => newtonInputs(owner, grads, x, { hvp, loss: tensor([1, 2]) as unknown as number }), {
+    name: "RangeError",
+    message: /the loss in the update context must be a scalar/,
+  });
+  assert.throws(() => newtonInputs(owner, tensor([NaN, 0]), x, { hvp, loss: 1 }), /the gradient must be finite/);
+  assert.equal(products, 0, "no Hessian-vector product before the gradient is checked");
+  assert.throws(
+    () => newtonInputs(owner, grads, x, { hvp: () => tensor([0, Infinity]) }),
+    /the Hessian-vector product from hvp\(params, v\) must be finite/,
+  );
+  const inputs = newtonInputs(owner, grads, x, { hvp });
+  assert.ok(Number.isNaN(inputs.loss));
+  assert.deepEqual([inputs.n, [...inputs.g], [...inputs.h], products], [2, [2, 4], [1, 0, 0, 1], 2]);
+  assert.equal(newtonInputs(owner, grads, x, { hvp, loss: 3 }).loss, 3);
 });

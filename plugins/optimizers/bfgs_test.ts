@@ -4,32 +4,9 @@ import type { Evaluation, UpdateContext } from "../../core/interfaces.ts";
 import { add, mul, square, sub, sum } from "../../core/ops/mod.ts";
 import { type Tensor, tensor } from "../../core/tensor.ts";
 import type { Tree } from "../../core/tree.ts";
-import { homeworkProblem, rosenbrock } from "../../examples/second_order.ts";
 import { minimize } from "../../train/minimize.ts";
+import { bestSgdLoss, firstOrderContextFor, homeworkProblem, rosenbrock } from "./_second_order_fixtures.ts";
 import { bfgs } from "./bfgs.ts";
-import { sgd } from "./sgd.ts";
-
-/** The context `minimize` would give (without hvp, which BFGS does not use). */
-function contextFor(f: (x: Tensor) => Tensor, x: Tensor): UpdateContext {
-  return {
-    loss: f(x).item(),
-    evaluate: (p) => {
-      const { value, grad } = valueAndGrad(f)(p as Tensor);
-      return { loss: value.item(), grads: grad };
-    },
-  };
-}
-
-/** The lowest loss plain gradient descent reaches with exactly `evaluations` loss-and-gradient evaluations. */
-function bestSgdLoss(problem: ReturnType<typeof homeworkProblem>, evaluations: number): number {
-  return Math.min(
-    ...[0.03, 0.1, 0.3, 1, 3].map((learningRate) => {
-      const r = minimize(problem.loss, problem.params, sgd({ learningRate }), { steps: evaluations - 1 });
-      assert.equal(r.counts.gradients, evaluations);
-      return r.losses.at(-1)!;
-    }),
-  );
-}
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, ai, i) => s + ai * b[i], 0);
 
@@ -59,7 +36,7 @@ Deno.test("bfgs() keeps an inverse Hessian that is symmetric positive definite a
   let prev: { g: Float64Array; x: Float64Array } | null = null;
   for (let k = 0; k < 8; k++) {
     const g = valueAndGrad(rosenbrock)(x).grad;
-    const r = opt.update(g, state, x, contextFor(rosenbrock, x));
+    const r = opt.update(g, state, x, firstOrderContextFor(rosenbrock, x));
     state = r.state;
     if (prev !== null && state.inverseHessian !== null) {
       const h = state.inverseHessian.data,
@@ -88,7 +65,7 @@ Deno.test("bfgs() works on a parameter tree, coupling the leaves", () => {
 
 Deno.test("bfgs() takes no step once max|gᵢ| ≤ toleranceGrad", () => {
   const f = (v: Tensor) => sum(square(v)), x = tensor([1e-9, 0]), opt = bfgs();
-  const r = opt.update(valueAndGrad(f)(x).grad, opt.init(x), x, contextFor(f, x));
+  const r = opt.update(valueAndGrad(f)(x).grad, opt.init(x), x, firstOrderContextFor(f, x));
   assert.deepEqual((r.updates as Tensor).toArray(), [0, 0]);
 });
 
@@ -112,14 +89,14 @@ Deno.test("bfgs() rejects bad input with a clear error and leaves the parameters
   };
   await t.step("a non-scalar loss", () => {
     check(
-      { ...contextFor(f, x), loss: tensor([5, 0]) as unknown as number },
+      { ...firstOrderContextFor(f, x), loss: tensor([5, 0]) as unknown as number },
       g,
       /the loss in the update context must be a scalar \(one element\): current shape is \[2\]/,
       "RangeError",
     );
     const evaluate = (): Evaluation => ({ loss: tensor([1, 2]) as unknown as number, grads: tensor([0, 0]) });
     check(
-      { ...contextFor(f, x), evaluate },
+      { ...firstOrderContextFor(f, x), evaluate },
       g,
       /the loss returned by evaluate\(params\) must be a scalar/,
       "RangeError",
@@ -133,7 +110,7 @@ Deno.test("bfgs() rejects bad input with a clear error and leaves the parameters
       "TypeError",
     );
     check(
-      { evaluate: contextFor(f, x).evaluate },
+      { evaluate: firstOrderContextFor(f, x).evaluate },
       g,
       /must provide loss \(the loss at the current parameters, a number\)/,
       "TypeError",
@@ -141,14 +118,14 @@ Deno.test("bfgs() rejects bad input with a clear error and leaves the parameters
   });
   await t.step("NaN in the gradient, given or re-evaluated", () => {
     check(
-      contextFor(f, x),
+      firstOrderContextFor(f, x),
       tensor([NaN, 4]),
       /the gradient must be finite: current value at element 0 is NaN/,
       "RangeError",
     );
     const evaluate = (): Evaluation => ({ loss: 1, grads: tensor([NaN, 0]) });
     check(
-      { ...contextFor(f, x), evaluate },
+      { ...firstOrderContextFor(f, x), evaluate },
       g,
       /the gradient returned by evaluate\(params\) must be finite/,
       "RangeError",

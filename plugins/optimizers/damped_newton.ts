@@ -8,17 +8,7 @@
 import type { Optimizer, Plugin } from "../../core/interfaces.ts";
 import { checkBoolean, checkKeys, checkNumber } from "../../core/options.ts";
 import { applyUpdates } from "../../core/tree.ts";
-import {
-  contextHessian,
-  finiteVector,
-  fromVector,
-  readLoss,
-  requireContext,
-  scaled,
-  solveNewtonSystem,
-  solveSymmetric,
-  toVector,
-} from "./_linear_algebra.ts";
+import { fromVector, newtonInputs, readLoss, scaled, solveNewtonSystem, solveSymmetric } from "./_linear_algebra.ts";
 
 /** Options for {@linkcode dampedNewton}. */
 export interface DampedNewtonOptions {
@@ -91,6 +81,9 @@ export function dampedNewton(options: DampedNewtonOptions = {}): Optimizer<Dampe
       `Cannot create ${owner} as damping must be positive when adaptive (it is scaled by dampingFactor): current value is 0`,
     );
   }
+  const trials = adaptive
+    ? { loss: "to compare trial steps with", evaluate: "to try steps (adaptive: true)" }
+    : undefined;
   const addDiagonal = (h: Float64Array, n: number, alpha: number) => {
     const a = Float64Array.from(h);
     for (let i = 0; i < n; i++) a[i * n + i] += alpha;
@@ -99,17 +92,7 @@ export function dampedNewton(options: DampedNewtonOptions = {}): Optimizer<Dampe
   return {
     init: () => ({ step: 0, damping, rejected: 0 }),
     update(grads, state, params, context) {
-      const ctx = adaptive
-        ? requireContext(owner, context, {
-          hvp: "for the exact Hessian",
-          loss: "to compare trial steps with",
-          evaluate: "to try steps (adaptive: true)",
-        })
-        : requireContext(owner, context, { hvp: "for the exact Hessian" });
-      const f0 = ctx.loss === undefined ? NaN : readLoss(owner, "the loss in the update context", ctx.loss);
-      const n = toVector(params).length;
-      const g = finiteVector(owner, "the gradient", grads, n);
-      const h = contextHessian(owner, ctx, params, n);
+      const { context: ctx, loss: f0, n, g, h } = newtonInputs(owner, grads, params, context, trials);
       if (!adaptive) {
         const solved = solveNewtonSystem(owner, "H + αI", addDiagonal(h, n, state.damping), n, g, "; raise damping");
         return {

@@ -1,36 +1,12 @@
 import assert from "node:assert/strict";
-import { hvp, valueAndGrad } from "../../core/autodiff.ts";
+import { valueAndGrad } from "../../core/autodiff.ts";
 import type { UpdateContext } from "../../core/interfaces.ts";
 import { add, mul, slice, square, sum } from "../../core/ops/mod.ts";
 import { type Tensor, tensor } from "../../core/tensor.ts";
-import { homeworkProblem, rosenbrock } from "../../examples/second_order.ts";
 import { minimize } from "../../train/minimize.ts";
+import { bestSgdLoss, contextFor, homeworkProblem, rosenbrock } from "./_second_order_fixtures.ts";
 import { dampedNewton } from "./damped_newton.ts";
 import { newton } from "./newton.ts";
-import { sgd } from "./sgd.ts";
-
-/** The full context `minimize` would give, for a function of a tensor. */
-function contextFor(f: (x: Tensor) => Tensor, x: Tensor): UpdateContext {
-  return {
-    loss: f(x).item(),
-    evaluate: (p) => {
-      const { value, grad } = valueAndGrad(f)(p as Tensor);
-      return { loss: value.item(), grads: grad };
-    },
-    hvp: (p, v) => hvp(f, p as Tensor, v as Tensor),
-  };
-}
-
-/** The lowest loss plain gradient descent reaches with exactly `evaluations` loss-and-gradient evaluations. */
-function bestSgdLoss(problem: ReturnType<typeof homeworkProblem>, evaluations: number): number {
-  return Math.min(
-    ...[0.03, 0.1, 0.3, 1, 3].map((learningRate) => {
-      const r = minimize(problem.loss, problem.params, sgd({ learningRate }), { steps: evaluations - 1 });
-      assert.equal(r.counts.gradients, evaluations);
-      return r.losses.at(-1)!;
-    }),
-  );
-}
 
 /** f = x² + 3y² + xy: H = [[2, 1], [1, 6]]. */
 const bowl = (v: Tensor) => add(sum(mul(tensor([1, 3]), square(v))), sum(mul(slice(v, [0], [1]), slice(v, [1], [1]))));

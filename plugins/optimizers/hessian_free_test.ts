@@ -1,56 +1,13 @@
 import assert from "node:assert/strict";
 import { hvp, valueAndGrad } from "../../core/autodiff.ts";
 import type { UpdateContext } from "../../core/interfaces.ts";
-import { concat, matmul, mul, reshape, slice, square, sub, sum } from "../../core/ops/mod.ts";
-import { Random } from "../../core/random.ts";
+import { concat, mul, slice, square, sub, sum } from "../../core/ops/mod.ts";
 import { type Tensor, tensor } from "../../core/tensor.ts";
 import type { Tree } from "../../core/tree.ts";
-import { homeworkProblem, rosenbrock } from "../../examples/second_order.ts";
 import { gaussNewtonVp, minimize } from "../../train/minimize.ts";
+import { bestSgdLoss, contextFor, homeworkProblem, quadratic, rosenbrock } from "./_second_order_fixtures.ts";
 import { hessianFree } from "./hessian_free.ts";
 import { newton } from "./newton.ts";
-import { sgd } from "./sgd.ts";
-
-/** The full context `minimize` would give, for a function of a tensor. */
-function contextFor(f: (x: Tensor) => Tensor, x: Tensor): UpdateContext {
-  return {
-    loss: f(x).item(),
-    evaluate: (p) => {
-      const { value, grad } = valueAndGrad(f)(p as Tensor);
-      return { loss: value.item(), grads: grad };
-    },
-    hvp: (p, v) => hvp(f, p as Tensor, v as Tensor),
-  };
-}
-
-/** A strictly convex quadratic ½(x − x*)ᵀA(x − x*) in n dimensions, A = MᵀM + I (seeded), and a start. */
-function quadratic(n: number, seed: number) {
-  const rng = new Random(seed);
-  const m = Array.from({ length: n * n }, () => rng.normal());
-  const a = Array.from({ length: n * n }, (_, k) => {
-    const i = Math.floor(k / n), j = k % n;
-    let s = i === j ? 1 : 0;
-    for (let r = 0; r < n; r++) s += m[r * n + i] * m[r * n + j];
-    return s;
-  });
-  const A = tensor(a, [n, n]), xStar = tensor(Array.from({ length: n }, () => rng.normal()), [n, 1]);
-  const f = (x: Tensor) => {
-    const d = sub(reshape(x, [n, 1]), xStar);
-    return mul(sum(mul(d, matmul(A, d))), 0.5);
-  };
-  return { f, x0: tensor(Array.from({ length: n }, () => rng.normal(0, 3))) };
-}
-
-/** The lowest loss plain gradient descent reaches with exactly `evaluations` loss-and-gradient evaluations. */
-function bestSgdLoss(problem: ReturnType<typeof homeworkProblem>, evaluations: number): number {
-  return Math.min(
-    ...[0.03, 0.1, 0.3, 1, 3].map((learningRate) => {
-      const r = minimize(problem.loss, problem.params, sgd({ learningRate }), { steps: evaluations - 1 });
-      assert.equal(r.counts.gradients, evaluations);
-      return r.losses.at(-1)!;
-    }),
-  );
-}
 
 Deno.test("hessianFree() reaches loss < 1e-8 on Rosenbrock from (−1.5, 2) within 50 outer iterations", () => {
   const r = minimize(rosenbrock, tensor([-1.5, 2]), hessianFree(), { steps: 50, tolerance: 1e-8 });

@@ -4,32 +4,9 @@ import type { UpdateContext } from "../../core/interfaces.ts";
 import { mul, square, sub, sum } from "../../core/ops/mod.ts";
 import { type Tensor, tensor } from "../../core/tensor.ts";
 import { applyUpdates, type Tree } from "../../core/tree.ts";
-import { homeworkProblem, rosenbrock } from "../../examples/second_order.ts";
 import { minimize } from "../../train/minimize.ts";
+import { bestSgdLoss, firstOrderContextFor, homeworkProblem, rosenbrock } from "./_second_order_fixtures.ts";
 import { lbfgs, type LbfgsState } from "./lbfgs.ts";
-import { sgd } from "./sgd.ts";
-
-/** The context `minimize` would give (without hvp, which L-BFGS does not use). */
-function contextFor(f: (x: Tensor) => Tensor, x: Tensor): UpdateContext {
-  return {
-    loss: f(x).item(),
-    evaluate: (p) => {
-      const { value, grad } = valueAndGrad(f)(p as Tensor);
-      return { loss: value.item(), grads: grad };
-    },
-  };
-}
-
-/** The lowest loss plain gradient descent reaches with exactly `evaluations` loss-and-gradient evaluations. */
-function bestSgdLoss(problem: ReturnType<typeof homeworkProblem>, evaluations: number): number {
-  return Math.min(
-    ...[0.03, 0.1, 0.3, 1, 3].map((learningRate) => {
-      const r = minimize(problem.loss, problem.params, sgd({ learningRate }), { steps: evaluations - 1 });
-      assert.equal(r.counts.gradients, evaluations);
-      return r.losses.at(-1)!;
-    }),
-  );
-}
 
 /** A badly scaled quadratic in 6 dimensions. */
 const scaled = (v: Tensor) => sum(mul(square(sub(v, 1)), tensor([1, 3, 10, 30, 100, 300])));
@@ -46,13 +23,13 @@ Deno.test("lbfgs() starts like torch.optim.LBFGS: d = −g, first trial t = min(
   const bowl = (v: Tensor) => sum(square(sub(v, 1)));
   const x = tensor([1.1, 1.1, 1.1, 1.1, 1.1, 1.1]), opt = lbfgs();
   const g = valueAndGrad(bowl)(x).grad;
-  const r = opt.update(g, opt.init(x), x, contextFor(bowl, x));
+  const r = opt.update(g, opt.init(x), x, firstOrderContextFor(bowl, x));
   const t0 = 1 / Array.from(g.data).reduce((a, v) => a + Math.abs(v), 0);
   (r.updates as Tensor).data.forEach((u, i) => assert.equal(u, -t0 * g.data[i], `coordinate ${i}`));
   assert.equal(r.state.stepSize, t0);
   assert.equal(r.state.steps.length, 0);
   const half = lbfgs({ learningRate: 0.5 });
-  assert.equal(half.update(g, half.init(x), x, contextFor(bowl, x)).state.stepSize, 0.5 * t0);
+  assert.equal(half.update(g, half.init(x), x, firstOrderContextFor(bowl, x)).state.stepSize, 0.5 * t0);
 });
 
 Deno.test("lbfgs() computes d = −H·g by the two-loop recursion, H the BFGS update of γI over the kept pairs", () => {
@@ -60,7 +37,7 @@ Deno.test("lbfgs() computes d = −H·g by the two-loop recursion, H the BFGS up
   let x = tensor([0, 0, 0, 0, 0, 0]), state: LbfgsState = opt.init(x);
   for (let k = 0; k < 6; k++) {
     const g = valueAndGrad(scaled)(x).grad;
-    const r = opt.update(g, state, x, contextFor(scaled, x));
+    const r = opt.update(g, state, x, firstOrderContextFor(scaled, x));
     state = r.state;
     x = applyUpdates(x, r.updates);
     if (k === 0) continue;
@@ -92,7 +69,7 @@ Deno.test("lbfgs() keeps at most historySize pairs, dropping the oldest", () => 
   let x = tensor([-1.5, 2]), state = opt.init(x);
   const seen: Tensor[][] = [];
   for (let k = 0; k < 5; k++) {
-    const out = opt.update(valueAndGrad(rosenbrock)(x).grad, state, x, contextFor(rosenbrock, x));
+    const out = opt.update(valueAndGrad(rosenbrock)(x).grad, state, x, firstOrderContextFor(rosenbrock, x));
     state = out.state;
     x = applyUpdates(x, out.updates);
     seen.push([...state.steps]);
@@ -129,7 +106,7 @@ Deno.test("lbfgs() rejects bad input with a clear error and leaves the parameter
   };
   await t.step("a non-scalar loss", () => {
     check(
-      { ...contextFor(f, x), loss: tensor([[1], [2]]) as unknown as number },
+      { ...firstOrderContextFor(f, x), loss: tensor([[1], [2]]) as unknown as number },
       g,
       /must be a scalar \(one element\): current shape is \[2,1\]/,
       "RangeError",
@@ -145,14 +122,14 @@ Deno.test("lbfgs() rejects bad input with a clear error and leaves the parameter
   });
   await t.step("NaN in the gradient", () => {
     check(
-      contextFor(f, x),
+      firstOrderContextFor(f, x),
       tensor([2, NaN]),
       /the gradient must be finite: current value at element 1 is NaN/,
       "RangeError",
     );
   });
   await t.step("a schedule that gives a non-positive rate", () => {
-    assert.throws(() => lbfgs({ learningRate: () => 0 }).update(g, state, x, contextFor(f, x)), {
+    assert.throws(() => lbfgs({ learningRate: () => 0 }).update(g, state, x, firstOrderContextFor(f, x)), {
       name: "RangeError",
       message:
         'Cannot update with optimizer "lbfgs" as the learning rate must be a positive number: current value at step 0 is 0',

@@ -6,18 +6,7 @@
 
 import type { Optimizer, Plugin } from "../../core/interfaces.ts";
 import { checkBoolean, checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
-import {
-  contextHessian,
-  dot,
-  finiteVector,
-  fromVector,
-  readLoss,
-  requireContext,
-  scaled,
-  solveNewtonSystem,
-  solveSymmetric,
-  toVector,
-} from "./_linear_algebra.ts";
+import { dot, fromVector, newtonInputs, scaled, solveNewtonSystem, solveSymmetric } from "./_linear_algebra.ts";
 import { backtracking, lineFunction, maxAbs } from "./_line_search.ts";
 
 /** Options for {@linkcode newton}. */
@@ -112,20 +101,11 @@ export function newton(options: NewtonOptions = {}): Optimizer<NewtonState> {
     minExclusive: true,
   });
   const lineSearch = checkBoolean(owner, "lineSearch", options.lineSearch, false);
+  const trials = lineSearch ? { loss: "", evaluate: "for the line search (lineSearch: true)" } : undefined;
   return {
     init: () => ({ step: 0, method: null, negativeEigenvalues: 0, stepSize: 1 }),
     update(grads, state, params, context) {
-      const ctx = lineSearch
-        ? requireContext(owner, context, {
-          hvp: "for the exact Hessian",
-          loss: "",
-          evaluate: "for the line search (lineSearch: true)",
-        })
-        : requireContext(owner, context, { hvp: "for the exact Hessian" });
-      const f0 = ctx.loss === undefined ? NaN : readLoss(owner, "the loss in the update context", ctx.loss);
-      const n = toVector(params).length;
-      const g = finiteVector(owner, "the gradient", grads, n);
-      const h = contextHessian(owner, ctx, params, n);
+      const { context: ctx, loss: f0, n, g, h } = newtonInputs(owner, grads, params, context, trials);
       const solved = indefinite === "modify"
         ? solveSymmetric(h, n, g, floor * maxAbs(h) || 1)! // H = 0: δ = 1, a gradient step
         : solveNewtonSystem(
