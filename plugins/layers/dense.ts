@@ -5,7 +5,8 @@
  */
 
 import type { Initializer, Layer, Plugin } from "../../core/interfaces.ts";
-import { add, matmul, reshape } from "../../core/ops/mod.ts";
+import { linear } from "../../core/ops/fused.ts";
+import { matmul, relu, reshape } from "../../core/ops/mod.ts";
 import { checkBoolean, checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
 import type { DType, Tensor } from "../../core/tensor.ts";
 import { resolveInitializer } from "../initializers/mod.ts";
@@ -22,6 +23,12 @@ export interface DenseOptions {
   biasInitializer?: Initializer | string | { name: string; [option: string]: unknown };
   /** The parameters' dtype. @default {"float64"} */
   dtype?: DType;
+  /**
+   * Applied to `x·W + b` in the same pass: `"none"` (a linear layer) or
+   * `"relu"` (the same values as a `relu` layer after it, computed without a
+   * separate pass or buffer). @default {"none"}
+   */
+  activation?: "none" | "relu";
 }
 
 /** Parameters of a dense layer. */
@@ -30,14 +37,22 @@ export type DenseParams = { weight: Tensor; bias: Tensor } | { weight: Tensor };
 /**
  * A fully connected layer: `y = x·W + b`, with `W` of shape `[inputs, units]`
  * (seed 002's `z = w·a + b`, batched). Inputs of rank above 2 are flattened
- * after the batch axis.
+ * after the batch axis. With `activation: "relu"` it is `y = φ(x·W + b)`, seed
+ * 002's `a^l = σ(W^l a^{l−1} + b^l)` with σ the ReLU φ of seed 000 (Eg1; subgradient
+ * 0 at 0, as the `relu` layer), the same as a `relu` layer after it (Keras's
+ * `Dense(units, activation="relu")`; PyTorch writes `ReLU()(Linear(...))`).
+ *
+ * The product, the bias and the activation run as one fused op
+ * (`linear` in core/ops/fused.ts: the backend's matmul, then bias and
+ * activation in one pass over its output, with a hand-written backward pass
+ * that is differentiable again); without a bias, as `matmul` (then `relu`).
  *
  * Differences from PyTorch's `nn.Linear`: the weight is stored transposed
  * (`[in, out]`, as in TF.js and Keras), initialized with Xavier/Glorot uniform
  * by default (PyTorch uses Kaiming uniform with a = √5), and the bias starts at
  * zero (PyTorch draws it from U(−1/√in, 1/√in)).
  *
- * @param options `units` (required), `useBias`, `initializer`, `biasInitializer`, `dtype`.
+ * @param options `units` (required), `useBias`, `initializer`, `biasInitializer`, `dtype`, `activation`.
  * @returns The layer.
  * @throws {RangeError | TypeError} For a bad option, naming it.
  *
@@ -54,10 +69,22 @@ export type DenseParams = { weight: Tensor; bias: Tensor } | { weight: Tensor };
  * const { output } = layer.apply(params, state, tensor([[1, 2]]), { training: false });
  * assert.deepEqual(output.shape, [1, 3]);
  * ```
+ *
+ * @example The ReLU fused into the layer
+ * ```ts
+ * import { dense } from "./dense.ts";
+ * import { tensor } from "../../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = dense({ units: 2, activation: "relu" });
+ * const params = { weight: tensor([[1, -1], [2, 1]]), bias: tensor([0, -0.5]) }; // x·W + b = [3, −0.5]
+ * const { output } = layer.apply(params, {}, tensor([[1, 1]]), { training: false });
+ * assert.deepEqual(output.toArray(), [[3, 0]]);
+ * ```
  */
 export function dense(options: DenseOptions): Layer<DenseParams, Record<string, never>> {
   const owner = 'layer "dense"';
-  checkKeys(owner, options, ["units", "useBias", "initializer", "biasInitializer", "dtype"]);
+  checkKeys(owner, options, ["units", "useBias", "initializer", "biasInitializer", "dtype", "activation"]);
   if (options?.units === undefined) {
     throw new TypeError(
       `Cannot create ${owner} as units must be given (a positive integer): current value is undefined`,
@@ -68,6 +95,7 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
   const init = resolveInitializer(owner, "initializer", options.initializer ?? "xavier-uniform");
   const biasInit = resolveInitializer(owner, "biasInitializer", options.biasInitializer ?? "zeros");
   const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  const activation = checkChoice(owner, "activation", options.activation, "none", ["none", "relu"] as const);
   return {
     init(inputShape, rng) {
       const inputs = inputShape.reduce((p, n) => p * n, 1);
@@ -89,8 +117,9 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
         );
       }
       const x = input.rank === 2 ? input : reshape(input, [input.shape[0], -1]);
+      if ("bias" in params) return { output: linear(x, params.weight, params.bias, { activation }), state };
       const y = matmul(x, params.weight);
-      return { output: "bias" in params ? add(y, params.bias) : y, state };
+      return { output: activation === "relu" ? relu(y) : y, state };
     },
   };
 }
@@ -101,7 +130,13 @@ const plugin: Plugin<"layer", DenseOptions> = {
   kind: "layer",
   name: "dense",
   description: "Fully connected: y = x·W + b.",
-  defaults: { useBias: true, initializer: "xavier-uniform", biasInitializer: "zeros", dtype: "float64" },
+  defaults: {
+    useBias: true,
+    initializer: "xavier-uniform",
+    biasInitializer: "zeros",
+    dtype: "float64",
+    activation: "none",
+  },
   create: (options) => dense(options as DenseOptions) as unknown as Layer,
 };
 export default plugin;

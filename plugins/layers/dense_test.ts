@@ -1,9 +1,33 @@
 import assert from "node:assert/strict";
 import { grad } from "../../core/autodiff.ts";
-import { sum } from "../../core/ops/mod.ts";
+import { add, matmul, mul, relu, sum } from "../../core/ops/mod.ts";
 import { Random } from "../../core/random.ts";
-import { type Tensor, tensor } from "../../core/tensor.ts";
+import { astype, type DType, type Tensor, tensor } from "../../core/tensor.ts";
+import { flattenTree, type Tree } from "../../core/tree.ts";
+import { gradcheck, gradgradcheck } from "../../tests/kit/mod.ts";
 import { dense, type DenseParams } from "./dense.ts";
+
+/** Random values in [-1, 1) of a shape, from a seed. */
+function random(shape: number[], seed: number, dtype: DType = "float64"): Tensor {
+  const rng = new Random(seed);
+  const size = shape.reduce((p, n) => p * n, 1);
+  return astype(tensor(Array.from({ length: size }, () => rng.uniform(-1, 1)), shape), dtype);
+}
+
+/** A scalar that weighs every output element differently, so no cotangent is uniform. */
+function weighted(y: Tensor): Tensor {
+  return sum(mul(y, tensor(Array.from({ length: y.size }, (_, i) => 0.5 + (i % 7) / 7), y.shape)));
+}
+
+function sameBits(actual: Tree, expected: Tree, what: string): void {
+  const a = flattenTree(actual), e = flattenTree(expected);
+  assert.deepEqual(a.map(([p, t]) => [p, t.dtype, t.shape]), e.map(([p, t]) => [p, t.dtype, t.shape]), what);
+  a.forEach(([path, t], k) => {
+    t.data.forEach((v, i) =>
+      assert.ok(Object.is(v, e[k][1].data[i]), `${what} "${path}"[${i}]: ${v} vs ${e[k][1].data[i]}`)
+    );
+  });
+}
 
 Deno.test("dense() computes x·W + b with W of shape [inputs, units]", () => {
   const layer = dense({ units: 2 });
@@ -91,4 +115,84 @@ Deno.test("dense() throws on bad options, naming the option and the value", () =
   assert.throws(() => dense({ units: 2, initializer: { name: "constant" } }), /value must be given/);
   assert.throws(() => dense({ units: 2, useBias: "yes" as unknown as boolean }), TypeError);
   assert.throws(() => dense({ units: 2, bias: true } as never), /unknown option "bias"/);
+});
+
+Deno.test("dense() without an activation gives x·W + b and its gradients bit for bit, in float64 and float32", () => {
+  for (const dtype of ["float64", "float32"] as DType[]) {
+    const layer = dense({ units: 5, dtype });
+    const x = random([3, 4], 1, dtype);
+    const params = { weight: random([4, 5], 2, dtype), bias: random([5], 3, dtype) };
+    const out = (p: { x: Tensor; weight: Tensor; bias: Tensor }) =>
+      layer.apply({ weight: p.weight, bias: p.bias }, {}, p.x, { training: true }).output;
+    const composed = (p: { x: Tensor; weight: Tensor; bias: Tensor }) => add(matmul(p.x, p.weight), p.bias);
+    const inputs = { x, ...params };
+    sameBits(out(inputs), composed(inputs), `${dtype} output`);
+    sameBits(
+      grad((p: typeof inputs) => weighted(out(p)))(inputs),
+      grad((p: typeof inputs) => weighted(composed(p)))(inputs),
+      `${dtype} gradient`,
+    );
+  }
+});
+
+Deno.test("dense() with activation relu is a relu layer after it: the same values and gradients bit for bit", () => {
+  for (const dtype of ["float64", "float32"] as DType[]) {
+    for (const useBias of [true, false]) {
+      const fused = dense({ units: 6, activation: "relu", useBias, dtype });
+      const plain = dense({ units: 6, useBias, dtype });
+      const { params } = fused.init([4], new Random(7));
+      const x = random([5, 4], 8, dtype);
+      const f = (p: { x: Tensor; params: DenseParams }) => fused.apply(p.params, {}, p.x, { training: true }).output;
+      const g = (p: { x: Tensor; params: DenseParams }) =>
+        relu(plain.apply(p.params, {}, p.x, { training: true }).output);
+      const inputs = { x, params };
+      const y = f(inputs);
+      assert.ok(y.data.some((v) => v === 0) && y.data.some((v) => v > 0), "some units must be cut off and some pass");
+      const what = `${dtype}, useBias ${useBias}`;
+      sameBits(y, g(inputs), `${what}: output`);
+      sameBits(
+        grad((p: typeof inputs) => weighted(f(p)))(inputs),
+        grad((p: typeof inputs) => weighted(g(p)))(inputs),
+        `${what}: gradient`,
+      );
+    }
+  }
+});
+
+Deno.test("dense() with activation relu matches central differences to second order away from the kink", () => {
+  const layer = dense({ units: 4, activation: "relu" });
+  let checked = 0;
+  for (let seed = 0; seed < 20; seed++) {
+    const x = random([3, 3], 100 + seed);
+    const { params } = layer.init([3], new Random(seed));
+    const p = { weight: (params as { weight: Tensor }).weight, bias: random([4], 200 + seed) };
+    // The kink is at x·W + b = 0: keep every pre-activation at least 0.05 away from it.
+    const z = add(matmul(x, p.weight), p.bias);
+    if (z.data.some((v) => Math.abs(v) < 0.05)) continue;
+    const f = (v: { x: Tensor; params: DenseParams }) =>
+      weighted(layer.apply(v.params, {}, v.x, { training: true }).output);
+    gradcheck(f, { x, params: p });
+    gradgradcheck(f, { x, params: p }, { atol: 1e-4, rtol: 1e-3 });
+    checked++;
+  }
+  assert.ok(checked >= 5, `only ${checked} cases were far enough from the kink`);
+});
+
+Deno.test("dense() with activation relu keeps NaN and passes 0 for a pre-activation of exactly 0", () => {
+  const layer = dense({ units: 2, activation: "relu" });
+  const params = { weight: tensor([[1, -1]]), bias: tensor([0, 0]) };
+  assert.deepEqual(layer.apply(params, {}, tensor([[0], [NaN]]), { training: false }).output.toArray(), [[0, 0], [
+    NaN,
+    NaN,
+  ]]);
+  // The subgradient at 0 is 0, as for the relu layer.
+  const g = grad((x: Tensor) => sum(layer.apply(params, {}, x, { training: true }).output))(tensor([[0]]));
+  assert.deepEqual(g.toArray(), [[0]]);
+});
+
+Deno.test("dense() throws RangeError for an unknown activation, naming the choices", () => {
+  assert.throws(() => dense({ units: 2, activation: "tanh" as never }), {
+    name: "RangeError",
+    message: 'Cannot create layer "dense" as activation must be one of "none", "relu": current value is "tanh"',
+  });
 });

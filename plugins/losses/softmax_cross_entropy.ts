@@ -5,6 +5,7 @@
  */
 
 import type { Loss, Plugin } from "../../core/interfaces.ts";
+import { sparseSoftmaxCrossEntropy } from "../../core/ops/fused.ts";
 import { add, cast, gather, logSoftmax, mean, mul, neg, reshape, sum } from "../../core/ops/mod.ts";
 import { checkKeys, checkNumber } from "../../core/options.ts";
 import { shapesEqual } from "../../core/tensor.ts";
@@ -43,6 +44,12 @@ export interface SoftmaxCrossEntropyOptions {
  * loss as Σⱼ y^j log p^j, without the minus sign that makes it a quantity to
  * minimize.
  *
+ * With integer labels and no label smoothing, the per-sample losses come from
+ * one fused op (`sparseSoftmaxCrossEntropy` in core/ops/fused.ts: ln Σⱼ e^{o^j} − o^y
+ * in one stable pass per row, gradient (p − onehot(y))·g built from ops so it is
+ * differentiable again) rather than a full log-softmax and a gather; probability
+ * targets and label smoothing use the composition above. Both agree up to rounding.
+ *
  * @param options `reduction`, `labelSmoothing`.
  * @returns The loss `(logits, targets) → Tensor`.
  *
@@ -67,18 +74,17 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
   return (predictions, targets) => {
     checkLogits(owner, predictions, targets);
     const [batch, classes] = predictions.shape;
-    const logp = logSoftmax(predictions, 1);
     let perSample;
     if (shapesEqual(targets.shape, predictions.shape)) {
       let y = cast(targets, predictions.dtype);
       if (smoothing > 0) y = add(mul(y, 1 - smoothing), smoothing / classes);
-      perSample = neg(sum(mul(y, logp), { axis: 1 }));
+      perSample = neg(sum(mul(y, logSoftmax(predictions, 1)), { axis: 1 }));
     } else {
       const labels = checkLabels(owner, predictions, targets);
+      if (smoothing === 0) return reduceLoss(sparseSoftmaxCrossEntropy(predictions, labels), reduction);
+      const logp = logSoftmax(predictions, 1);
       perSample = neg(reshape(gather(logp, labels, 1), [batch]));
-      if (smoothing > 0) {
-        perSample = add(mul(perSample, 1 - smoothing), mul(neg(mean(logp, { axis: 1 })), smoothing));
-      }
+      perSample = add(mul(perSample, 1 - smoothing), mul(neg(mean(logp, { axis: 1 })), smoothing));
     }
     return reduceLoss(perSample, reduction);
   };

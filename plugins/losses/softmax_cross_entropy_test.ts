@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { grad } from "../../core/autodiff.ts";
-import { type Tensor, tensor } from "../../core/tensor.ts";
+import { grad, hvp } from "../../core/autodiff.ts";
+import { sparseSoftmaxCrossEntropy } from "../../core/ops/fused.ts";
+import { gather, logSoftmax, mean, mul, neg, reshape, sum } from "../../core/ops/mod.ts";
+import { Random } from "../../core/random.ts";
+import { astype, type DType, type Tensor, tensor } from "../../core/tensor.ts";
 import { softmaxCrossEntropy } from "./softmax_cross_entropy.ts";
 
 const close = (a: number, b: number, tol = 1e-12) =>
@@ -90,4 +93,72 @@ Deno.test("softmaxCrossEntropy() throws RangeError when labelSmoothing is outsid
     message:
       'Cannot create loss "softmax-cross-entropy" as labelSmoothing must be a number in [0, 1]: current value is 1.5',
   });
+});
+
+/** Logits in [-4, 4) and labels for `batch` rows of `classes`, from a seed. */
+function problem(batch: number, classes: number, seed: number, dtype: DType = "float64") {
+  const rng = new Random(seed);
+  const logits = astype(
+    tensor(Array.from({ length: batch * classes }, () => rng.uniform(-4, 4)), [batch, classes]),
+    dtype,
+  );
+  const labels = tensor(Array.from({ length: batch }, () => rng.int(classes)));
+  return { logits, labels };
+}
+
+/** The composition: −logSoftmax(o) gathered at the labels. */
+function composed(logits: Tensor, labels: Tensor): Tensor {
+  const batch = logits.shape[0];
+  return neg(reshape(gather(logSoftmax(logits, 1), reshape(labels, [batch, 1]), 1), [batch]));
+}
+
+function assertClose(actual: Tensor, expected: Tensor, rtol: number, what: string): void {
+  assert.deepEqual(actual.shape, expected.shape, what);
+  actual.data.forEach((v, i) => {
+    const e = expected.data[i];
+    assert.ok(Math.abs(v - e) <= rtol * (1e-12 + Math.abs(e)), `${what}[${i}]: ${v} vs ${e}`);
+  });
+}
+
+Deno.test("softmaxCrossEntropy() with integer labels is the fused sparseSoftmaxCrossEntropy, equal to the composition", () => {
+  for (const dtype of ["float64", "float32"] as DType[]) {
+    const { logits, labels } = problem(6, 5, 1, dtype);
+    const none = softmaxCrossEntropy({ reduction: "none" })(logits, labels);
+    const fused = sparseSoftmaxCrossEntropy(logits, labels);
+    assert.equal(none.dtype, dtype);
+    none.data.forEach((v, i) =>
+      assert.ok(Object.is(v, fused.data[i]), `${dtype} sample ${i}: ${v} vs ${fused.data[i]}`)
+    );
+    assertClose(none, composed(logits, labels), dtype === "float64" ? 1e-14 : 1e-6, `${dtype} loss`);
+    // Labels as a column give the same losses.
+    assert.deepEqual(
+      softmaxCrossEntropy({ reduction: "none" })(logits, reshape(labels, [6, 1])).toArray(),
+      none.toArray(),
+    );
+    const total = softmaxCrossEntropy({ reduction: "sum" })(logits, labels);
+    assertClose(total, sum(composed(logits, labels)), dtype === "float64" ? 1e-14 : 1e-6, `${dtype} sum`);
+  }
+});
+
+Deno.test("softmaxCrossEntropy() with integer labels has the composition's gradient and Hessian-vector products", () => {
+  const { logits, labels } = problem(4, 3, 2);
+  const loss = softmaxCrossEntropy();
+  const reference = (o: Tensor) => mean(composed(o, labels));
+  assertClose(grad((o: Tensor) => loss(o, labels))(logits), grad(reference)(logits), 1e-13, "gradient");
+  const direction = problem(4, 3, 3).logits;
+  assertClose(hvp((o: Tensor) => loss(o, labels), logits, direction), hvp(reference, logits, direction), 1e-12, "hvp");
+});
+
+Deno.test("softmaxCrossEntropy() keeps the composed path for label smoothing and probability targets", () => {
+  const { logits, labels } = problem(3, 4, 4);
+  const e = 0.3;
+  const logp = logSoftmax(logits, 1);
+  const smoothed = softmaxCrossEntropy({ labelSmoothing: e, reduction: "none" })(logits, labels);
+  const uniform = neg(mean(logp, { axis: 1 }));
+  const expected = mul(composed(logits, labels), 1 - e).toArray() as number[];
+  smoothed.data.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] + e * uniform.data[i])) < 1e-12));
+  const probabilities = tensor([[0.1, 0.2, 0.3, 0.4], [1, 0, 0, 0], [0.25, 0.25, 0.25, 0.25]]);
+  const soft = softmaxCrossEntropy({ reduction: "none" })(logits, probabilities);
+  const want = neg(sum(mul(probabilities, logp), { axis: 1 }));
+  soft.data.forEach((v, i) => assert.ok(Object.is(v, want.data[i]), `${v} vs ${want.data[i]}`));
 });

@@ -6,7 +6,9 @@
  */
 
 import type { Optimizer, Scheduler } from "../../core/interfaces.ts";
+import { adamStep, type AdamStepScalars } from "../../core/ops/fused.ts";
 import { add, div, maximum, mul, sqrt } from "../../core/ops/mod.ts";
+import type { Tensor } from "../../core/tensor.ts";
 import { type Tree, treeMap } from "../../core/tree.ts";
 import { checkShapes, coupledWeightDecay, fullLike, lerp, rateAt } from "./_common.ts";
 
@@ -48,6 +50,18 @@ export interface AdamConfig {
  *   m ← lerp(m, g, 1 − β₁);  v ← β₂v + (1 − β₂)g²;  v̄ ← max(v̄, v) (AMSGrad)
  *   θ ← θ − (α/(1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε)
  *
+ * Without AMSGrad, each leaf's m, v and step come from one pass of the
+ * backend's `adamStep` kernel (core/ops/fused.ts) instead of a dozen
+ * elementwise ops: the same formula, bias corrections and ε placement, with
+ * the weight decay applied around it as above. Its rounding differs from
+ * PyTorch's by a few ulps: it forms g²·(1 − β₂) where PyTorch forms
+ * ((1 − β₂)·g)·g, multiplies √v by 1/√(1 − β₂ᵗ) where PyTorch divides, always
+ * writes the running mean as m + (1 − β₁)(g − m) (PyTorch's `lerp` switches to
+ * g − β₁(g − m) for β₁ ≤ 0.5), and computes float32 leaves in float64 with a
+ * single rounding at the end (PyTorch rounds every op to float32). With AMSGrad,
+ * or when a leaf's gradient and moments differ in dtype, the composed ops
+ * (PyTorch's rounding in float64) are used.
+ *
  * @param owner The plugin, for runtime errors (`optimizer "adamw"`).
  * @param config The settings.
  * @returns The optimizer.
@@ -77,20 +91,58 @@ export function adamRule(owner: string, config: AdamConfig): Optimizer<AdamState
       if (amsgrad) checkShapes(owner, "state vMax", state.vMax, grads, "the gradient");
       const t = state.step + 1;
       const g = decoupled ? grads : coupledWeightDecay(grads, params, weightDecay);
-      const m = treeMap((mi, gi) => lerp(mi, gi!, 1 - beta1), state.m, g);
-      const v = treeMap((vi, gi) => add(mul(vi, beta2), mul(mul(gi!, 1 - beta2), gi!)), state.v, g);
-      const vMax = amsgrad ? treeMap((a, b) => maximum(a, b!), state.vMax!, v) : null;
       const biasCorrection1 = 1 - beta1 ** t;
       const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** t);
       const stepSize = rate / biasCorrection1;
-      const step = treeMap(
-        (mi, vi) => div(mul(mi, -stepSize), add(div(sqrt(vi!), biasCorrection2Sqrt), epsilon)),
-        m,
-        vMax ?? v,
-      );
+      const scalars: AdamStepScalars = { beta1, beta2, stepSize, biasCorrection2Sqrt, epsilon };
+      let m: Tree, v: Tree, vMax: Tree | null = null, step: Tree;
+      if (amsgrad) {
+        m = treeMap((mi, gi) => firstMoment(mi, gi!, beta1), state.m, g);
+        v = treeMap((vi, gi) => secondMoment(vi, gi!, beta2), state.v, g);
+        vMax = treeMap((a, b) => maximum(a, b!), state.vMax!, v);
+        step = treeMap((mi, vi) => adamDirection(mi, vi!, scalars), m, vMax);
+      } else {
+        const ms: Tensor[] = [], vs: Tensor[] = [];
+        step = treeMap(
+          (mi, gi, vi) => {
+            const r = adamLeaf(gi!, mi, vi!, scalars);
+            ms.push(r.m);
+            vs.push(r.v);
+            return r.update;
+          },
+          state.m,
+          g,
+          state.v,
+        );
+        let i = 0, j = 0;
+        m = treeMap(() => ms[i++], state.m);
+        v = treeMap(() => vs[j++], state.v);
+      }
       const decay = rate * weightDecay;
       const updates = decoupled && decay !== 0 ? treeMap((s, p) => add(mul(p!, -decay), s), step, params) : step;
       return { updates, state: { step: t, m, v, vMax } };
     },
   };
+}
+
+/** m ← lerp(m, g, 1 − β₁), rounded as PyTorch's `lerp_`. */
+function firstMoment(m: Tensor, g: Tensor, beta1: number): Tensor {
+  return lerp(m, g, 1 - beta1);
+}
+
+/** v ← β₂v + ((1 − β₂)·g)·g, PyTorch's `mul_(β₂).addcmul_(g, g, value=1 − β₂)`. */
+function secondMoment(v: Tensor, g: Tensor, beta2: number): Tensor {
+  return add(mul(v, beta2), mul(mul(g, 1 - beta2), g));
+}
+
+/** −stepSize·m / (√v / √(1 − β₂ᵗ) + ε), PyTorch's `addcdiv_` operand. */
+function adamDirection(m: Tensor, v: Tensor, s: AdamStepScalars): Tensor {
+  return div(mul(m, -s.stepSize), add(div(sqrt(v), s.biasCorrection2Sqrt), s.epsilon));
+}
+
+/** One leaf's step: the fused kernel when gradient and moments share a dtype, else the composed ops. */
+function adamLeaf(g: Tensor, m: Tensor, v: Tensor, s: AdamStepScalars): { update: Tensor; m: Tensor; v: Tensor } {
+  if (g.dtype === m.dtype && g.dtype === v.dtype) return adamStep(g, m, v, s);
+  const mNew = firstMoment(m, g, s.beta1), vNew = secondMoment(v, g, s.beta2);
+  return { update: adamDirection(mNew, vNew, s), m: mNew, v: vNew };
 }

@@ -44,7 +44,9 @@ export interface AdamOptions {
  *   (α_t = α·√(1 − β₂ᵗ)/(1 − β₁ᵗ), ε̂ added to √v_t), which TensorFlow uses.
  *   PyTorch computes it as (α/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), and so does this.
  * - PyTorch updates m with `lerp` (m + (1 − β₁)(g − m)); the same in exact
- *   arithmetic, and rounded here as PyTorch rounds it.
+ *   arithmetic. The step runs as one fused kernel per parameter (the backend's
+ *   `adamStep`), whose rounding differs from PyTorch's operation order by a few
+ *   ulps in float64 (float32 is computed in float64 and rounded once).
  * - `weightDecay` (coupled L2, PyTorch's) and `amsgrad` are not in the seed.
  *   For decoupled weight decay use `adamw`.
  *

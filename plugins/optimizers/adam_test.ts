@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
-import type { Optimizer } from "../../core/interfaces.ts";
-import { type Tensor, tensor } from "../../core/tensor.ts";
-import { applyUpdates } from "../../core/tree.ts";
+import { type Backend, getBackend, jsBackend, setBackend } from "../../core/backend.ts";
+import type { Optimizer, StateValue } from "../../core/interfaces.ts";
+import { Random } from "../../core/random.ts";
+import { astype, type DType, type Tensor, tensor } from "../../core/tensor.ts";
+import { applyUpdates, flattenTree, type Tree, treeMap } from "../../core/tree.ts";
+import { decodeState, encodeState, type JsonValue } from "../../train/serialize.ts";
 import { adam, type AdamState } from "./adam.ts";
 
 function updatesFor(opt: Optimizer<AdamState>, grads: number[], param = 0): number[] {
@@ -130,4 +133,141 @@ Deno.test("adam().update() throws RangeError naming both shapes when the state b
     message:
       'Cannot update optimizer "adam" as the gradient "w" must have the shape of the parameters [2]: current shape is [1]',
   });
+});
+
+// ------------------------------------------------------------ the fused step
+
+/** Parameters of three leaves (a matrix, a vector, a scalar) with values in [-1, 1). */
+function randomTree(seed: number, dtype: DType = "float64"): { w: Tensor; b: Tensor; s: Tensor } {
+  const rng = new Random(seed);
+  const draw = (shape: number[]) =>
+    astype(tensor(Array.from({ length: shape.reduce((p, n) => p * n, 1) }, () => rng.uniform(-1, 1)), shape), dtype);
+  return { w: draw([3, 4]), b: draw([4]), s: draw([]) };
+}
+
+/** Counts the backend's adamStep calls while `fn` runs. */
+function countAdamSteps(fn: () => void): number {
+  let calls = 0;
+  const spy: Backend = {
+    ...jsBackend,
+    name: "spy",
+    adamStep(...args) {
+      calls++;
+      jsBackend.adamStep!(...args);
+    },
+  };
+  const previous = setBackend(spy);
+  try {
+    fn();
+  } finally {
+    setBackend(previous);
+  }
+  return calls;
+}
+
+function values(tree: Tree): number[] {
+  return flattenTree(tree).flatMap(([, t]) => Array.from(t.data));
+}
+
+Deno.test("adam() runs the backend's adamStep kernel once per parameter tensor, and not with amsgrad", () => {
+  const params = randomTree(1);
+  const grads = randomTree(2);
+  for (const options of [{}, { weightDecay: 0.1 }]) {
+    const opt = adam(options);
+    assert.equal(countAdamSteps(() => opt.update(grads, opt.init(params), params)), 3, JSON.stringify(options));
+  }
+  const ams = adam({ amsgrad: true });
+  assert.equal(countAdamSteps(() => ams.update(grads, ams.init(params), params)), 0);
+  assert.notEqual(getBackend().name, "spy");
+});
+
+Deno.test("adam() steps are PyTorch's arithmetic to within a few ulps in float64, with coupled weight decay", () => {
+  // torch.optim.Adam's single-tensor step, written on plain numbers:
+  //   g ← g + λθ;  m.lerp_(g, 1 − β₁);  v.mul_(β₂).addcmul_(g, g, value=1 − β₂)
+  //   θ.addcdiv_(m, v.sqrt() / √(1 − β₂ᵗ) + ε, value=−α/(1 − β₁ᵗ))
+  const [lr, beta1, beta2, epsilon, wd] = [0.01, 0.9, 0.99, 1e-3, 0.05];
+  const opt = adam({ learningRate: lr, beta1, beta2, epsilon, weightDecay: wd });
+  let params: Tree = randomTree(3);
+  let state = opt.init(params);
+  let theta = values(params);
+  let m = theta.map(() => 0), v = theta.map(() => 0);
+  for (let t = 1; t <= 5; t++) {
+    const grads = randomTree(10 + t);
+    const r = opt.update(grads, state, params);
+    const gRaw = values(grads);
+    const g = gRaw.map((gi, i) => gi + theta[i] * wd);
+    m = m.map((mi, i) => mi + (1 - beta1) * (g[i] - mi));
+    v = v.map((vi, i) => vi * beta2 + (1 - beta2) * g[i] * g[i]);
+    const stepSize = lr / (1 - beta1 ** t), bc2 = Math.sqrt(1 - beta2 ** t);
+    const expected = m.map((mi, i) => (-stepSize * mi) / (Math.sqrt(v[i]) / bc2 + epsilon));
+    values(r.updates).forEach((u, i) => {
+      assert.ok(
+        Math.abs(u - expected[i]) <= 1e-14 * Math.abs(expected[i]),
+        `step ${t}, element ${i}: ${u} vs ${expected[i]}`,
+      );
+    });
+    values(r.state.m).forEach((mi, i) => assert.ok(Math.abs(mi - m[i]) <= 1e-14 * Math.abs(m[i])));
+    values(r.state.v).forEach((vi, i) => assert.ok(Math.abs(vi - v[i]) <= 1e-14 * Math.abs(v[i])));
+    params = applyUpdates(params, r.updates);
+    state = r.state;
+    theta = values(params);
+  }
+});
+
+Deno.test("adam() keeps float32 parameters, moments and updates in float32, within float32 rounding of the float64 steps", () => {
+  const p64 = randomTree(4), p32 = treeMap((t) => astype(t, "float32"), p64);
+  const opt = adam({ learningRate: 0.01 });
+  let a = { p: p64 as Tree, state: opt.init(p64) }, b = { p: p32 as Tree, state: opt.init(p32) };
+  for (let t = 1; t <= 4; t++) {
+    // Gradients of one sign per element, so no cancellation in m magnifies the rounding.
+    const g = treeMap((x) => astype(tensor(Array.from(x.data, (v) => 0.5 + Math.abs(v) * t), x.shape), x.dtype), a.p);
+    const ra = opt.update(g, a.state, a.p), rb = opt.update(treeMap((x) => astype(x, "float32"), g), b.state, b.p);
+    for (const tree of [rb.updates, rb.state.m, rb.state.v]) {
+      assert.ok(flattenTree(tree).every(([, x]) => x.dtype === "float32"), `step ${t}: a leaf left float32`);
+    }
+    const want = values(ra.updates);
+    values(rb.updates).forEach((u, i) =>
+      assert.ok(Math.abs(u - want[i]) <= 1e-6 * Math.abs(want[i]), `${u} vs ${want[i]}`)
+    );
+    a = { p: applyUpdates(a.p, ra.updates), state: ra.state };
+    b = { p: applyUpdates(b.p, rb.updates), state: rb.state };
+  }
+});
+
+Deno.test("adam() continues bit for bit after a checkpoint of its float32 state", () => {
+  const params = randomTree(5, "float32");
+  for (const options of [{}, { amsgrad: true }, { weightDecay: 0.1 }]) {
+    const opt = adam({ learningRate: 0.05, ...options });
+    let state = opt.init(params);
+    for (let t = 0; t < 2; t++) state = opt.update(randomTree(20 + t, "float32"), state, params).state;
+    const { json, tensors } = encodeState(state as unknown as StateValue);
+    const restored = decodeState(JSON.parse(JSON.stringify(json)) as JsonValue, tensors) as unknown as AdamState;
+    let a = state, b = restored;
+    for (let t = 0; t < 3; t++) {
+      const g = randomTree(30 + t, "float32");
+      const ra = opt.update(g, a, params), rb = opt.update(g, b, params);
+      for (const [x, y] of [[ra.updates, rb.updates], [ra.state.m, rb.state.m], [ra.state.v, rb.state.v]] as Tree[][]) {
+        const [xs, ys] = [flattenTree(x), flattenTree(y)];
+        xs.forEach(([path, leaf], k) => {
+          assert.equal(ys[k][1].dtype, "float32");
+          leaf.data.forEach((value, i) =>
+            assert.ok(Object.is(value, ys[k][1].data[i]), `${JSON.stringify(options)} "${path}"[${i}]`)
+          );
+        });
+      }
+      [a, b] = [ra.state, rb.state];
+    }
+  }
+});
+
+Deno.test("adam() takes float64 gradients for float32 parameters (the composed step), as before", () => {
+  const p32 = randomTree(6, "float32"), g64 = randomTree(7);
+  const opt = adam({ learningRate: 0.1 });
+  const mixed = opt.update(g64, opt.init(p32), p32);
+  const p64 = treeMap((t) => astype(t, "float64"), p32);
+  const plain = opt.update(g64, opt.init(p64), p64);
+  const want = values(plain.updates);
+  values(mixed.updates).forEach((u, i) =>
+    assert.ok(Math.abs(u - want[i]) <= 1e-6 * Math.abs(want[i]), `${u} vs ${want[i]}`)
+  );
 });

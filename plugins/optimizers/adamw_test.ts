@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { type Backend, jsBackend, setBackend } from "../../core/backend.ts";
 import type { Optimizer } from "../../core/interfaces.ts";
-import { type Tensor, tensor } from "../../core/tensor.ts";
+import { type DType, type Tensor, tensor } from "../../core/tensor.ts";
+import { applyUpdates } from "../../core/tree.ts";
 import { adam, type AdamState } from "./adam.ts";
 import { adamw } from "./adamw.ts";
 
@@ -65,4 +67,60 @@ Deno.test("adamw().update() names adamw when a schedule gives a bad rate", () =>
     message:
       'Cannot update optimizer "adamw" as the learning rate at step 0 must be a non-negative finite number: current value is Infinity',
   });
+});
+
+Deno.test("adamw() steps are θ·(1 − αλ) then PyTorch's Adam step on the raw gradient, to within a few ulps", () => {
+  // torch.optim.AdamW on plain numbers: θ.mul_(1 − αλ); m.lerp_(g, 1 − β₁); v.mul_(β₂).addcmul_(g, g, value=1 − β₂);
+  // θ.addcdiv_(m, v.sqrt() / √(1 − β₂ᵗ) + ε, value=−α/(1 − β₁ᵗ)).
+  const [lr, beta1, beta2, epsilon, wd] = [0.05, 0.9, 0.999, 1e-8, 0.2];
+  for (const dtype of ["float64", "float32"] as DType[]) {
+    const opt = adamw({ learningRate: lr, weightDecay: wd, beta1, beta2, epsilon });
+    let p = tensor([1.5, -2, 0.25], [3], dtype);
+    let state = opt.init(p);
+    let theta = Array.from(p.data), m = [0, 0, 0], v = [0, 0, 0];
+    const grads = [[1, -0.5, 2], [0.3, 0.1, -1], [-2, 4, 0.5]];
+    grads.forEach((g, k) => {
+      const t = k + 1;
+      const r = opt.update(tensor(g, [3], dtype), state, p);
+      assert.equal((r.updates as Tensor).dtype, dtype);
+      m = m.map((mi, i) => mi + (1 - beta1) * (g[i] - mi));
+      v = v.map((vi, i) => vi * beta2 + (1 - beta2) * g[i] * g[i]);
+      const stepSize = lr / (1 - beta1 ** t), bc2 = Math.sqrt(1 - beta2 ** t);
+      const expected = theta.map((th, i) => -lr * wd * th + (-stepSize * m[i]) / (Math.sqrt(v[i]) / bc2 + epsilon));
+      const tolerance = dtype === "float64" ? 1e-14 : 1e-6;
+      Array.from((r.updates as Tensor).data).forEach((u, i) => {
+        assert.ok(
+          Math.abs(u - expected[i]) <= tolerance * Math.abs(expected[i]),
+          `${dtype} step ${t}: ${u} vs ${expected[i]}`,
+        );
+      });
+      p = applyUpdates(p, r.updates);
+      state = r.state;
+      theta = Array.from(p.data);
+    });
+  }
+});
+
+Deno.test("adamw() runs the backend's adamStep kernel for its Adam step, and not with amsgrad", () => {
+  let calls = 0;
+  const spy: Backend = {
+    ...jsBackend,
+    name: "spy",
+    adamStep(...args) {
+      calls++;
+      jsBackend.adamStep!(...args);
+    },
+  };
+  const p = { w: tensor([[1, 2]]), b: tensor([0.5]) };
+  const previous = setBackend(spy);
+  try {
+    const opt = adamw();
+    opt.update(p, opt.init(p), p);
+    assert.equal(calls, 2);
+    const ams = adamw({ amsgrad: true });
+    ams.update(p, ams.init(p), p);
+    assert.equal(calls, 2);
+  } finally {
+    setBackend(previous);
+  }
 });
