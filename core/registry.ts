@@ -102,15 +102,30 @@ function editDistance(a: string, b: string): number {
  * import assert from "node:assert/strict";
  *
  * assert.equal(nearestName("adma", ["sgd", "adam", "adamw"]), "adam");
+ * assert.equal(nearestName("mse-loss", ["hinge", "mse"]), "mse");
  * ```
  */
 export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
+  const names = [...candidates];
   let best: string | undefined, bestDistance = Infinity;
-  for (const c of candidates) {
+  for (const c of names) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
-  return bestDistance <= Math.max(2, Math.ceil(name.length / 3)) ? best : undefined;
+  if (bestDistance <= Math.max(2, Math.ceil(name.length / 3))) return best;
+  // A name that contains a candidate, or is contained in one ("mse-loss", "adam-optimizer"), means it.
+  const lower = name.toLowerCase();
+  let contained: string | undefined;
+  for (const c of names) {
+    const l = c.toLowerCase();
+    if (
+      l.length >= 3 && (lower.includes(l) || l.includes(lower)) &&
+      (contained === undefined || c.length > contained.length)
+    ) {
+      contained = c;
+    }
+  }
+  return contained;
 }
 
 /**

@@ -73,3 +73,8 @@ Deno.test("Registry.unregister() removes a plugin", () => {
   assert.equal(r.unregister("scheduler", "halving"), true);
   assert.equal(r.has("scheduler", "halving"), false);
 });
+
+Deno.test("Registry.get() suggests a registered name contained in the unknown one", () => {
+  const r = new Registry([{ ...halving, name: "mse" }]);
+  assert.throws(() => r.get("scheduler", "mse-loss"), /did you mean 'mse'\?/);
+});

@@ -81,6 +81,18 @@ export function checkDataset(what: string, name: string, data: unknown): Dataset
   if (d.x.shape[0] === 0) {
     throw new RangeError(`Cannot ${what} as ${name} must hold at least one sample: current shape is [${d.x.shape}]`);
   }
+  for (const key of ["x", "y"] as const) {
+    const t = d[key]!;
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i !== -1) {
+      const perRow = t.size / t.shape[0];
+      throw new RangeError(
+        `Cannot ${what} as ${name}.${key} must hold finite numbers: row ${Math.floor(i / perRow)}, element ${
+          i % perRow
+        } is ${t.data[i]}`,
+      );
+    }
+  }
   return { x: d.x, y: d.y };
 }
 

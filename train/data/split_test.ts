@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Random } from "../../core/random.ts";
 import { tensor } from "../../core/tensor.ts";
 import { splitDataset } from "./split.ts";
+import { checkDataset } from "./_rows.ts";
 
 Deno.test("splitDataset() holds out round(fraction·n) samples, each sample in exactly one part", () => {
   const data = {
@@ -20,4 +21,11 @@ Deno.test("splitDataset() rejects fractions outside (0, 1)", () => {
   const data = { x: tensor([[1], [2]]), y: tensor([[1], [2]]) };
   assert.throws(() => splitDataset(data, 1, new Random(0)), /fraction must be in \(0, 1\): current value is 1/);
   assert.throws(() => splitDataset({ x: tensor([[1]]), y: tensor([[1]]) }, 0.5, new Random(0)), /at least 2 samples/);
+});
+
+Deno.test("checkDataset() names the row and element of a non-finite value", () => {
+  assert.throws(() => checkDataset("train", "data", { x: tensor([[1, 2], [3, NaN]]), y: tensor([[0], [1]]) }), {
+    name: "RangeError",
+    message: "Cannot train as data.x must hold finite numbers: row 1, element 1 is NaN",
+  });
 });
