@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Optimizer, Scheduler } from "../../core/interfaces.ts";
+import type { LearningRate, Optimizer, Scheduler } from "../../core/interfaces.ts";
+import { checkBoolean, checkKeys, checkLearningRate, checkNumber } from "../../core/options.ts";
 import { adamStep, type AdamStepScalars } from "../../core/ops/fused.ts";
 import { add, div, maximum, mul, sqrt } from "../../core/ops/mod.ts";
 import type { Tensor } from "../../core/tensor.ts";
@@ -42,6 +43,50 @@ export interface AdamConfig {
   decoupled: boolean;
   /** The AMSGrad variant. */
   amsgrad: boolean;
+}
+
+/**
+ * Validates the options `adam` and `adamw` share; they differ only in the
+ * default (and meaning) of `weightDecay`.
+ *
+ * @param owner Who is asking, e.g. `optimizer "adam"`.
+ * @param options The options given.
+ * @param weightDecayDefault The plugin's default λ.
+ * @param decoupled AdamW's decoupled decay (else Adam's coupled L2).
+ * @returns The validated settings.
+ *
+ * @example
+ * ```ts
+ * import { checkAdamOptions } from "./_adam_rule.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(checkAdamOptions('optimizer "adam"', {}, 0, false).beta2, 0.999);
+ * assert.throws(() => checkAdamOptions('optimizer "adam"', { beta1: 1 }, 0, false), /beta1 must be a number in \[0, 1\)/);
+ * ```
+ */
+export function checkAdamOptions(
+  owner: string,
+  options: {
+    learningRate?: LearningRate;
+    beta1?: number;
+    beta2?: number;
+    epsilon?: number;
+    weightDecay?: number;
+    amsgrad?: boolean;
+  },
+  weightDecayDefault: number,
+  decoupled: boolean,
+): AdamConfig {
+  checkKeys(owner, options, ["learningRate", "beta1", "beta2", "epsilon", "weightDecay", "amsgrad"]);
+  return {
+    learningRate: checkLearningRate(owner, options.learningRate, 1e-3),
+    beta1: checkNumber(owner, "beta1", options.beta1, 0.9, { min: 0, max: 1, maxExclusive: true }),
+    beta2: checkNumber(owner, "beta2", options.beta2, 0.999, { min: 0, max: 1, maxExclusive: true }),
+    epsilon: checkNumber(owner, "epsilon", options.epsilon, 1e-8, { min: 0 }),
+    weightDecay: checkNumber(owner, "weightDecay", options.weightDecay, weightDecayDefault, { min: 0 }),
+    decoupled,
+    amsgrad: checkBoolean(owner, "amsgrad", options.amsgrad, false),
+  };
 }
 
 /**

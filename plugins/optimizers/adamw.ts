@@ -5,8 +5,7 @@
  */
 
 import type { LearningRate, Optimizer, Plugin } from "../../core/interfaces.ts";
-import { checkBoolean, checkKeys, checkLearningRate, checkNumber } from "../../core/options.ts";
-import { adamRule, type AdamState } from "./_adam_rule.ts";
+import { adamRule, type AdamState, checkAdamOptions } from "./_adam_rule.ts";
 
 /** Options for {@linkcode adamw}. */
 export interface AdamwOptions {
@@ -61,14 +60,7 @@ export interface AdamwOptions {
  */
 export function adamw(options: AdamwOptions = {}): Optimizer<AdamState> {
   const owner = 'optimizer "adamw"';
-  checkKeys(owner, options, ["learningRate", "beta1", "beta2", "epsilon", "weightDecay", "amsgrad"]);
-  const learningRate = checkLearningRate(owner, options.learningRate, 1e-3);
-  const beta1 = checkNumber(owner, "beta1", options.beta1, 0.9, { min: 0, max: 1, maxExclusive: true });
-  const beta2 = checkNumber(owner, "beta2", options.beta2, 0.999, { min: 0, max: 1, maxExclusive: true });
-  const epsilon = checkNumber(owner, "epsilon", options.epsilon, 1e-8, { min: 0 });
-  const weightDecay = checkNumber(owner, "weightDecay", options.weightDecay, 1e-2, { min: 0 });
-  const amsgrad = checkBoolean(owner, "amsgrad", options.amsgrad, false);
-  return adamRule(owner, { learningRate, beta1, beta2, epsilon, weightDecay, decoupled: true, amsgrad });
+  return adamRule(owner, checkAdamOptions(owner, options, 1e-2, true));
 }
 
 /** Registers {@linkcode adamw} as optimizer "adamw". */
