@@ -200,6 +200,31 @@ export function valueAndGrad<T extends Tree = Tensor, R extends unknown[] = []>(
   f: (x: T, ...rest: R) => Tensor,
   options?: { hasAux?: false },
 ): (x: T, ...rest: R) => ValueAndGrad<T>;
+/**
+ * The value and the gradient of a scalar function that also returns auxiliary
+ * data: `f` returns `[value, aux]`, and `aux` is passed through undifferentiated.
+ *
+ * @param f The function, returning `[value, aux]`.
+ * @param options `{ hasAux: true }`.
+ * @returns A function returning `{ value, grad, aux }`.
+ *
+ * @example Return the predictions beside the loss
+ * ```ts
+ * import { valueAndGrad } from "./autodiff.ts";
+ * import { mul, sum } from "./ops/mod.ts";
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const f = (w: Tensor): [Tensor, Tensor] => {
+ *   const predictions = mul(w, 2);
+ *   return [sum(predictions), predictions];
+ * };
+ * const { value, grad, aux } = valueAndGrad(f, { hasAux: true })(tensor([1, 3]));
+ * assert.equal(value.item(), 8);
+ * assert.deepEqual(grad.toArray(), [2, 2]);
+ * assert.deepEqual(aux.toArray(), [2, 6]);
+ * ```
+ */
 export function valueAndGrad<T extends Tree = Tensor, R extends unknown[] = [], A = unknown>(
   f: (x: T, ...rest: R) => [Tensor, A],
   options: { hasAux: true },

@@ -68,4 +68,11 @@ export {
 } from "./minimize.ts";
 export { type PluginSpec, resolvePlugin } from "./resolve.ts";
 export * from "./plot/mod.ts";
-export { decodeState, encodeState } from "./serialize.ts";
+export {
+  decodeState,
+  type EncodedState,
+  encodeState,
+  type EncodeStateOptions,
+  type JsonValue,
+  type NamedTensors,
+} from "./serialize.ts";

@@ -21,6 +21,9 @@
 import fc from "npm:fast-check@4.3.0";
 import { Tensor } from "../../core/tensor.ts";
 
+/** A fast-check generator of values of type `T` (re-exported so signatures name a public type). */
+export type Arbitrary<T> = fc.Arbitrary<T>;
+
 /** Options of {@linkcode arbShape}. */
 export interface ShapeOptions {
   /** Fewest axes. @default {0} */
@@ -39,7 +42,7 @@ export interface ShapeOptions {
  * @param options Rank and axis-length bounds.
  * @returns An arbitrary of shapes.
  */
-export function arbShape(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
+export function arbShape(options: ShapeOptions = {}): Arbitrary<number[]> {
   const { minRank = 0, maxRank = 3, minLength = 1, maxLength = 4 } = options;
   return fc.array(fc.integer({ min: minLength, max: maxLength }), { minLength: minRank, maxLength: maxRank });
 }
@@ -51,7 +54,7 @@ export function arbShape(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
  * @param options Bounds for the full shape.
  * @returns An arbitrary of `[shapeA, shapeB]`.
  */
-export function arbBroadcastShapes(options: ShapeOptions = {}): fc.Arbitrary<[number[], number[]]> {
+export function arbBroadcastShapes(options: ShapeOptions = {}): Arbitrary<[number[], number[]]> {
   return arbShape(options).chain((full) =>
     fc.tuple(
       fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
@@ -91,7 +94,7 @@ function keepAway(v: number, avoid: readonly number[], margin: number): number {
  * @param options Value bounds, kinks and margin.
  * @returns An arbitrary of tensors.
  */
-export function arbTensorOfShape(shape: readonly number[], options: TensorOptions = {}): fc.Arbitrary<Tensor> {
+export function arbTensorOfShape(shape: readonly number[], options: TensorOptions = {}): Arbitrary<Tensor> {
   const { min = -3, max = 3, avoid = [], margin = 0.01 } = options;
   const size = shape.reduce((p, n) => p * n, 1);
   return fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: size, maxLength: size })
@@ -104,6 +107,6 @@ export function arbTensorOfShape(shape: readonly number[], options: TensorOption
  * @param options Shape bounds, value bounds, kinks and margin.
  * @returns An arbitrary of tensors.
  */
-export function arbTensor(options: TensorOptions = {}): fc.Arbitrary<Tensor> {
+export function arbTensor(options: TensorOptions = {}): Arbitrary<Tensor> {
   return arbShape(options).chain((shape) => arbTensorOfShape(shape, options));
 }
