@@ -25,6 +25,7 @@ export interface BatchNormParams {
   readonly gamma: Tensor;
   /** The shift β (PyTorch's `bias`), initially 0. */
   readonly beta: Tensor;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: Tensor;
 }
 
@@ -34,6 +35,7 @@ export interface BatchNormState {
   readonly runningMean: Tensor;
   /** The running (unbiased) variance, initially 1. */
   readonly runningVar: Tensor;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: Tensor;
 }
 

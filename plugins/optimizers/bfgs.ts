@@ -33,6 +33,7 @@ export interface BfgsState {
   readonly previousGrad: Tensor | null;
   /** The last step taken sₖ = θₖ₊₁ − θₖ, flat; `null` before the first. */
   readonly previousStep: Tensor | null;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: number | Tensor | null;
 }
 

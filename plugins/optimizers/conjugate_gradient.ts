@@ -49,6 +49,7 @@ export interface ConjugateGradientState {
   readonly sinceRestart: number;
   /** Restarts so far (periodic, Powell's test, or a non-descent direction). */
   readonly restarts: number;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: number | Tensor | null;
 }
 

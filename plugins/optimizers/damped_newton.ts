@@ -30,6 +30,7 @@ export interface DampedNewtonState {
   readonly damping: number;
   /** Trial steps rejected so far (adaptive mode). */
   readonly rejected: number;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: number;
 }
 

@@ -45,6 +45,7 @@ export interface HessianFreeState {
   readonly reductionRatio: number;
   /** Times CG met negative curvature and stopped early. */
   readonly negativeCurvature: number;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: number | Tensor | null;
 }
 

@@ -46,6 +46,7 @@ export interface LbfgsState {
   readonly hDiag: number;
   /** The gradient at the start of the last iteration, flat (PyTorch's `prev_flat_grad`). */
   readonly previousGrad: Tensor | null;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: number | Tensor | null | readonly Tensor[] | readonly number[];
 }
 

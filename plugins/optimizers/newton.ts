@@ -42,6 +42,7 @@ export interface NewtonState {
   readonly negativeEigenvalues: number;
   /** The step length of the last update (1 without `lineSearch`). */
   readonly stepSize: number;
+  /** An index signature, so the value is a plain record (a `StateValue` or `Tree`). */
   readonly [key: string]: number | string | null;
 }
 
