@@ -10,7 +10,7 @@
  * temporary `DENO_DIR`: an in-process remote import would record the
  * loopback URL in the repository's `deno.lock`.
  *
- * This file needs `--allow-net=127.0.0.1` (the server) and `--allow-run=deno`
+ * This file needs `--allow-net=127.0.0.1` (the server) and `--allow-run` (to start `Deno.execPath()`)
  * (the CLI subprocesses), besides the read and write access of the test task.
  */
 
@@ -81,7 +81,7 @@ interface Run {
 
 /** Runs the CLI in a subprocess with exactly the given permission flags. */
 async function cli(work: string, permissions: string[], args: string[]): Promise<Run> {
-  const output = await new Deno.Command("deno", {
+  const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--no-lock", ...permissions, CLI, ...args],
     cwd: work,
     env: { NO_COLOR: "1", DENO_DIR: `${work}/deno_dir` },
@@ -112,8 +112,8 @@ async function requirePermissions(): Promise<void> {
   if ((await Deno.permissions.query({ name: "net", host: "127.0.0.1" })).state !== "granted") {
     missing.push("--allow-net=127.0.0.1");
   }
-  if ((await Deno.permissions.query({ name: "run", command: "deno" })).state !== "granted") {
-    missing.push("--allow-run=deno");
+  if ((await Deno.permissions.query({ name: "run", command: Deno.execPath() })).state !== "granted") {
+    missing.push("--allow-run");
   }
   if (missing.length > 0) {
     throw new Error(`Cannot run the loopback plugin test as it needs ${missing.join(" ")} (add them to the test task)`);
@@ -308,7 +308,7 @@ Deno.test("plugins load by http://127.0.0.1 URL through the CLI, pinned, and in 
       const url = `${base}/_fixtures/locked.ts`;
       const lock = `${work}/deno.lock`;
       const run = (frozen: boolean) =>
-        new Deno.Command("deno", {
+        new Deno.Command(Deno.execPath(), {
           args: [
             "run",
             `--lock=${lock}`,
