@@ -1,25 +1,44 @@
 /**
- * The WebAssembly SIMD matrix product: a packed, register-tiled kernel
- * compiled from `wasm/gemm.c` (the bytes are embedded, so it needs no
- * permission and no native code). It is the default backend's `matmul`
- * wherever the engine supports WebAssembly SIMD; the other kernels are
- * {@linkcode jsBackend}'s.
+ * The WebAssembly SIMD kernels: a packed, register-tiled matrix product
+ * compiled from `wasm/gemm.c` and the fused Adam step from `wasm/adam.c` (one
+ * module; the bytes are embedded, so it needs no permission and no native
+ * code). They are the default backend's `matmul` and `adamStep` wherever the
+ * engine supports WebAssembly SIMD; the other kernels are {@linkcode jsBackend}'s.
  *
  * @module
  */
 
 import { type Backend, jsBackend } from "./backend.ts";
 import type { TypedArray } from "./tensor.ts";
-import { relaxedBase64, simdBase64 } from "./wasm/gemm_wasm.ts";
+import { relaxedBase64, simdBase64 } from "./wasm/kernels_wasm.ts";
 
-interface GemmExports {
+interface KernelExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   gemm_f32: GemmFn;
   gemm_f64: GemmFn;
   workspace_f32(width: number): number;
   workspace_f64(width: number): number;
+  adam_f32: AdamFn;
 }
+
+/**
+ * `adam_f32(g, m, v, p, n, w1, β2, w2, bc, ε, −stepSize)`: in place; g becomes the update, or with a
+ * parameter (p ≠ 0), p becomes the new parameter (see adam.c).
+ */
+type AdamFn = (
+  g: number,
+  m: number,
+  v: number,
+  p: number,
+  n: number,
+  w1: number,
+  beta2: number,
+  w2: number,
+  biasCorrection2Sqrt: number,
+  epsilon: number,
+  negStepSize: number,
+) => void;
 
 type GemmFn = (
   ta: number,
@@ -39,6 +58,15 @@ type GemmFn = (
 
 /** Products with at most this many multiply-adds stay in TypeScript (the copies would cost more). */
 const SMALL = 4096;
+
+/** Adam steps on fewer elements than this stay in TypeScript (the call and copies would cost more). */
+const SMALL_ADAM = 1024;
+
+/**
+ * Adam steps run in chunks of this many bytes per array, so the three scratch
+ * arrays stay in the L2 cache between the copy in, the kernel and the copy out.
+ */
+const ADAM_CHUNK_BYTES = 65536;
 
 const modules = new Map<string, WebAssembly.Module>();
 
@@ -69,11 +97,41 @@ function compile(relaxed: boolean): WebAssembly.Module {
 
 const align = (bytes: number) => (bytes + 63) & ~63;
 
+/**
+ * The scratch region of one instance, from `__heap_base` on, shared by its
+ * kernels (each call lays out its own arrays from the start): it grows to the
+ * largest call seen and is reused. The typed views follow the memory's buffer,
+ * which a grow replaces.
+ */
+class Scratch {
+  readonly base: number;
+  f32: Float32Array;
+  f64: Float64Array;
+  constructor(readonly memory: WebAssembly.Memory, heapBase: number) {
+    this.base = align(heapBase);
+    this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+  }
+  /** Makes bytes `[0, end)` addressable; `false` when a 32-bit memory cannot hold them. */
+  reserve(end: number): boolean {
+    const memory = this.memory;
+    if (end > memory.buffer.byteLength) {
+      try {
+        memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+      } catch {
+        return false;
+      }
+    }
+    if (this.f32.buffer !== memory.buffer) {
+      this.f32 = new Float32Array(memory.buffer);
+      this.f64 = new Float64Array(memory.buffer);
+    }
+    return true;
+  }
+}
+
 /** A matmul kernel over one instance of the module: copies in, multiplies, copies out. */
-function gemmKernel(exports: GemmExports): Backend["matmul"] {
-  const base = align(exports.__heap_base.value as number);
-  let f32 = new Float32Array(exports.memory.buffer);
-  let f64 = new Float64Array(exports.memory.buffer);
+function gemmKernel(exports: KernelExports, scratch: Scratch): Backend["matmul"] {
   return (a, b, out, m, n, k, transposeA, transposeB) => {
     const single = a instanceof Float32Array;
     if (
@@ -82,22 +140,12 @@ function gemmKernel(exports: GemmExports): Backend["matmul"] {
       return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
     }
     const bytes = single ? 4 : 8;
-    const pa = base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes), pw = align(pc + m * n * bytes);
+    const pa = scratch.base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes);
+    const pw = align(pc + m * n * bytes);
     const end = pw + (single ? exports.workspace_f32(n) : exports.workspace_f64(n)) * bytes;
-    const memory = exports.memory;
-    if (end > memory.buffer.byteLength) {
-      try {
-        memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-      } catch {
-        // Beyond what a 32-bit WebAssembly memory can hold: the TypeScript kernel has no such limit.
-        return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
-      }
-    }
-    if (f32.buffer !== memory.buffer) {
-      f32 = new Float32Array(memory.buffer);
-      f64 = new Float64Array(memory.buffer);
-    }
-    const view: TypedArray = single ? f32 : f64;
+    // Beyond what a 32-bit WebAssembly memory can hold: the TypeScript kernel has no such limit.
+    if (!scratch.reserve(end)) return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
+    const view: TypedArray = single ? scratch.f32 : scratch.f64;
     const shift = single ? 2 : 3;
     view.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> shift);
     view.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> shift);
@@ -121,6 +169,53 @@ function gemmKernel(exports: GemmExports): Backend["matmul"] {
 }
 
 /**
+ * An Adam kernel over one instance of the module: chunk by chunk, copies
+ * float32 grad, m and v (and the parameter, when the step applies itself) in,
+ * steps them in place (f32x4 lanes), copies m′, v′ and the update (or the new
+ * parameter) out. A chunk's inputs are all copied before any of its
+ * outputs is written, so outputs may alias inputs. Small, float64 and
+ * mixed-dtype calls run {@linkcode jsBackend}'s, which rounds identically
+ * (float64 because two-lane division and square root are no faster than
+ * the scalar loop, and the copies then cost extra: see wasm/adam.c).
+ */
+function adamKernel(exports: KernelExports, scratch: Scratch): NonNullable<Backend["adamStep"]> {
+  const js = jsBackend.adamStep!;
+  return (grad, m, v, outM, outV, outUpdate, scalars, param) => {
+    const n = grad.length;
+    const f32 = Float32Array;
+    if (
+      n < SMALL_ADAM || !(grad instanceof f32) || !(m instanceof f32) || !(v instanceof f32) ||
+      !(outM instanceof f32) || !(outV instanceof f32) || !(outUpdate instanceof f32) ||
+      m.length !== n || v.length !== n || outM.length !== n || outV.length !== n || outUpdate.length !== n ||
+      (param !== undefined && (!(param instanceof f32) || param.length !== n))
+    ) {
+      return js(grad, m, v, outM, outV, outUpdate, scalars, param);
+    }
+    const chunk = Math.min(n, ADAM_CHUNK_BYTES / 4);
+    const pg = scratch.base, pm = align(pg + chunk * 4), pv = align(pm + chunk * 4), pp = align(pv + chunk * 4);
+    if (!scratch.reserve(align(pp + chunk * 4))) return js(grad, m, v, outM, outV, outUpdate, scalars, param);
+    const view = scratch.f32;
+    const ig = pg >> 2, im = pm >> 2, iv = pv >> 2, ip = pp >> 2;
+    // The f32 kernel's parameters are f32: the engine rounds each scalar to float32 on the call.
+    const w1 = 1 - scalars.beta1, b2 = scalars.beta2, w2 = 1 - scalars.beta2;
+    const bc = scalars.biasCorrection2Sqrt, eps = scalars.epsilon, negStep = -scalars.stepSize;
+    // The kernel writes the update over g, or with a parameter, the new parameter over p.
+    const result = param === undefined ? ig : ip;
+    for (let start = 0; start < n; start += chunk) {
+      const end = Math.min(n, start + chunk), len = end - start;
+      view.set(grad.subarray(start, end), ig);
+      view.set(m.subarray(start, end), im);
+      view.set(v.subarray(start, end), iv);
+      if (param !== undefined) view.set(param.subarray(start, end), ip);
+      exports.adam_f32(pg, pm, pv, param === undefined ? 0 : pp, len, w1, b2, w2, bc, eps, negStep);
+      outM.set(view.subarray(im, im + len), start);
+      outV.set(view.subarray(iv, iv + len), start);
+      outUpdate.set(view.subarray(result, result + len), start);
+    }
+  };
+}
+
+/**
  * Whether this engine runs the WebAssembly SIMD kernel.
  *
  * @returns `true` when the SIMD build validates.
@@ -137,20 +232,26 @@ export function wasmSimdSupported(): boolean {
 }
 
 /**
- * A backend whose matrix product runs in WebAssembly SIMD: both operands are
- * packed into panels (so `A·B`, `Aᵀ·B` and `A·Bᵀ` run at the same speed) and a
- * 4×8 (float32) or 4×4 (float64) register tile accumulates in SIMD registers.
- * Products of at most 4096 multiply-adds stay in TypeScript. Each backend owns
- * its WebAssembly memory, which grows to the largest product seen and is reused.
+ * A backend whose matrix product and Adam step run in WebAssembly SIMD. The
+ * product packs both operands into panels (so `A·B`, `Aᵀ·B` and `A·Bᵀ` run at
+ * the same speed) and accumulates a 4×8 (float32) or 4×4 (float64) register
+ * tile in SIMD registers; products of at most 4096 multiply-adds stay in
+ * TypeScript. The float32 Adam step runs four lanes at a time, rounding
+ * exactly as {@linkcode jsBackend}'s (see `AdamStepScalars`); float64 steps,
+ * steps on fewer than 1024 elements and mixed dtypes stay in TypeScript. Each
+ * backend owns its WebAssembly memory, which grows to the largest call seen
+ * and is reused by both kernels.
  *
- * @param relaxed Use relaxed SIMD (fused multiply-add) when the engine has it;
- *   the builds differ only in rounding. @default {true}
+ * @param relaxed Use relaxed SIMD (fused multiply-add in the matrix product)
+ *   when the engine has it; the builds differ only in the product's rounding,
+ *   never in the Adam step's. @default {true}
  * @returns The backend, named "wasm".
  * @throws {TypeError} On an engine without WebAssembly SIMD.
  *
  * @example
  * ```ts
  * import { createWasmBackend } from "./backend_wasm.ts";
+ * import { jsBackend } from "./backend.ts";
  * import assert from "node:assert/strict";
  *
  * const backend = createWasmBackend();
@@ -158,9 +259,25 @@ export function wasmSimdSupported(): boolean {
  * const out = new Float32Array(64 * 64);
  * backend.matmul(a, a, out, 64, 64, 64, false, true);
  * assert.equal(out[0], 64);
+ *
+ * // The Adam step gives the TypeScript kernel's bits.
+ * const g = a.map((_, i) => Math.sin(i)), m = new Float32Array(g.length), v = new Float32Array(g.length);
+ * const scalars = { beta1: 0.9, beta2: 0.999, stepSize: 0.01, biasCorrection2Sqrt: 0.0316, epsilon: 1e-8 };
+ * const got = [new Float32Array(g.length), new Float32Array(g.length), new Float32Array(g.length)];
+ * const want = [new Float32Array(g.length), new Float32Array(g.length), new Float32Array(g.length)];
+ * backend.adamStep!(g, m, v, got[0], got[1], got[2], scalars);
+ * jsBackend.adamStep!(g, m, v, want[0], want[1], want[2], scalars);
+ * assert.deepEqual(got, want);
  * ```
  */
 export function createWasmBackend(relaxed = true): Backend {
   const instance = new WebAssembly.Instance(compile(relaxed), {});
-  return { ...jsBackend, name: "wasm", matmul: gemmKernel(instance.exports as unknown as GemmExports) };
+  const exports = instance.exports as unknown as KernelExports;
+  const scratch = new Scratch(exports.memory, exports.__heap_base.value as number);
+  return {
+    ...jsBackend,
+    name: "wasm",
+    matmul: gemmKernel(exports, scratch),
+    adamStep: adamKernel(exports, scratch),
+  };
 }

@@ -125,6 +125,16 @@ export interface UpdateContext {
   hvp?: (params: Tree, v: Tree) => Tree;
   /** The Gauss–Newton product `Jᵀ·H_loss·J·v`, where the loss offers one (positive semidefinite). */
   gaussNewtonVp?: (params: Tree, v: Tree) => Tree;
+  /**
+   * The caller donates `grads` and `state` (JAX's buffer donation), and to
+   * `step` also `params`: it will not read them, or anything sharing their
+   * buffers, after this call. The
+   * optimizer may then write its new state and the updates into those buffers
+   * instead of allocating. A permission, not a request: optimizers may ignore
+   * it, and must compute the same values either way. The trainer sets it (it
+   * owns the state); `minimize` and direct callers leave it off by default.
+   */
+  donate?: boolean;
 }
 
 /** What an optimizer's `update` returns. */
@@ -152,6 +162,29 @@ export interface Optimizer<S extends StateValue = StateValue> {
    * @param context Extra information for second-order methods.
    */
   update(grads: Tree, state: S, params: Tree, context?: UpdateContext): OptimizerUpdate<S>;
+  /**
+   * Optional: `update` followed by `applyUpdates`, in one pass where the
+   * optimizer has a kernel for it (PyTorch's `fused=True` Adam). It must give
+   * the parameters and state that `update` then `applyUpdates` give. With
+   * `context.donate`, the caller donates `params` as well as `grads` and
+   * `state`. Callers that want only the new parameters (the trainer) use it
+   * when present.
+   *
+   * @param grads The gradient of the loss at `params`.
+   * @param state The state from `init` or the previous update.
+   * @param params The current parameters.
+   * @param context As for `update`.
+   * @returns The new parameters and state.
+   */
+  step?(grads: Tree, state: S, params: Tree, context?: UpdateContext): OptimizerStep<S>;
+}
+
+/** What an optimizer's `step` returns. */
+export interface OptimizerStep<S extends StateValue = StateValue> {
+  /** The parameters after the update. */
+  params: Tree;
+  /** The new state. */
+  state: S;
 }
 
 /** What a regularizer's `project` is told about the step. */

@@ -489,3 +489,52 @@ export function stridesOf(shape: readonly number[]): number[] {
   }
   return strides;
 }
+
+/**
+ * For each tensor, whether its buffer overlaps no other tensor's in the list
+ * (NumPy's `shares_memory`, asked of every pair at once). In-place kernels
+ * use it to decide when writing into a donated buffer cannot change another
+ * value: a tensor listed twice, or two views of one buffer that intersect,
+ * are both `false`. Views of one buffer that do not intersect stay `true`.
+ *
+ * @param tensors The tensors to compare.
+ * @returns One flag per tensor, in order.
+ *
+ * @example
+ * ```ts
+ * import { exclusiveMemory, Tensor } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const buffer = new Float64Array(4);
+ * const a = new Tensor(buffer.subarray(0, 2), [2]), b = new Tensor(buffer.subarray(2), [2]);
+ * const c = new Tensor(buffer.subarray(1, 3), [2]);
+ * assert.deepEqual(exclusiveMemory([a, b]), [true, true]);
+ * assert.deepEqual(exclusiveMemory([a, b, c]), [false, false, false]);
+ * assert.deepEqual(exclusiveMemory([a, a]), [false, false]);
+ * ```
+ */
+export function exclusiveMemory(tensors: readonly Tensor[]): boolean[] {
+  const exclusive = tensors.map(() => true);
+  const byBuffer = new Map<ArrayBufferLike, number[]>();
+  tensors.forEach((t, i) => {
+    const list = byBuffer.get(t.data.buffer);
+    if (list === undefined) byBuffer.set(t.data.buffer, [i]);
+    else list.push(i);
+  });
+  for (const list of byBuffer.values()) {
+    if (list.length < 2) continue;
+    const start = (i: number) => tensors[i].data.byteOffset;
+    const end = (i: number) => start(i) + tensors[i].data.byteLength;
+    list.sort((i, j) => start(i) - start(j));
+    // Sorted by start, an earlier view overlaps a later non-empty one when it ends past the later one's start.
+    for (let k = 1; k < list.length; k++) {
+      const i = list[k];
+      if (tensors[i].data.byteLength === 0) continue;
+      for (let back = k - 1; back >= 0; back--) {
+        const j = list[back];
+        if (end(j) > start(i)) exclusive[i] = exclusive[j] = false;
+      }
+    }
+  }
+  return exclusive;
+}

@@ -6,8 +6,9 @@
  * @module
  */
 
+import { getBackend } from "./backend.ts";
 import { add, cast } from "./ops/elementwise.ts";
-import { Tensor } from "./tensor.ts";
+import { exclusiveMemory, shapesEqual, Tensor } from "./tensor.ts";
 
 /** A tensor, or arrays and records nesting tensors. */
 export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree };
@@ -166,13 +167,29 @@ export function unflattenTree<T extends Tree>(like: T, leaves: readonly Tensor[]
   return treeMap(() => leaves[i++], like);
 }
 
+/** Options of {@linkcode applyUpdates}. */
+export interface ApplyUpdatesOptions {
+  /**
+   * The caller donates `params` (it will not read the old values again, and
+   * nothing it keeps shares their buffers): each sum is written over its
+   * parameter and the same tensors come back, so the step allocates nothing.
+   * A leaf is still added out of place when its buffer overlaps another
+   * leaf's or an update's, when its dtype or shape differs from its update's,
+   * or while it is being traced. @default {false}
+   */
+  donate?: boolean;
+}
+
 /**
  * Adds optimizer updates to parameters, leaf by leaf: `θ ← θ + u` (Optax's
- * `apply_updates`). The result keeps each parameter's dtype.
+ * `apply_updates`). The result keeps each parameter's dtype. With `donate`,
+ * the sums are written into the parameters' own buffers (what PyTorch's
+ * `p.add_(u)` does); the values are the same either way.
  *
  * @param params The parameters.
  * @param updates The updates, with the same structure.
- * @returns New parameters.
+ * @param options `donate`.
+ * @returns New parameters, or the donated ones updated in place.
  *
  * @example
  * ```ts
@@ -183,7 +200,33 @@ export function unflattenTree<T extends Tree>(like: T, leaves: readonly Tensor[]
  * const p = applyUpdates({ w: tensor([1, 2]) }, { w: tensor([0.5, -1]) }) as { w: Tensor };
  * assert.deepEqual(p.w.toArray(), [1.5, 1]);
  * ```
+ *
+ * @example Donated parameters are updated in place
+ * ```ts
+ * import { applyUpdates } from "./tree.ts";
+ * import { tensor, Tensor } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const params = { w: tensor([1, 2]) };
+ * const next = applyUpdates(params, { w: tensor([0.5, -1]) }, { donate: true }) as { w: Tensor };
+ * assert.equal(next.w, params.w);
+ * assert.deepEqual(params.w.toArray(), [1.5, 1]);
+ * ```
  */
-export function applyUpdates<T extends Tree>(params: T, updates: Tree): T {
-  return treeMap((p, u) => cast(add(p, u!), p.dtype), params, updates);
+export function applyUpdates<T extends Tree>(params: T, updates: Tree, options: ApplyUpdatesOptions = {}): T {
+  if (options.donate !== true) return treeMap((p, u) => cast(add(p, u!), p.dtype), params, updates);
+  const leaves = treeLeaves(params);
+  const own = exclusiveMemory([...leaves, ...treeLeaves(updates)]);
+  let leaf = 0;
+  return treeMap(
+    (p, u) => {
+      const inPlace = own[leaf++] && p._node === null && u!._node === null && p.dtype === u!.dtype &&
+        shapesEqual(p.shape, u!.shape);
+      if (!inPlace) return cast(add(p, u!), p.dtype);
+      getBackend().binary("add", p.data, p.shape, u!.data, u!.shape, p.data, p.shape);
+      return p;
+    },
+    params,
+    updates,
+  );
 }

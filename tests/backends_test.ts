@@ -4,12 +4,16 @@
  * edge shapes (1×N, N×1, k = 1, odd sizes, sizes that cross the packing
  * blocks) and seeded random ones; the elementwise and reduction kernels
  * (and the optional fused kernels a backend has) against the default
- * TypeScript ones. A backend that cannot be created here
- * ("blas" without OpenBLAS or --allow-ffi) is reported as ignored.
+ * TypeScript ones; the Adam step bit for bit against the TypeScript kernel
+ * (both dtypes, lengths around the SIMD width and the small-call threshold,
+ * aliased outputs, special values, and applied to a parameter), and the TypeScript kernel against the
+ * formula of `AdamStepScalars` written out per element; the contiguous
+ * binary loops against the broadcast walk. A backend that cannot be created
+ * here ("blas" without OpenBLAS or --allow-ffi) is reported as ignored.
  */
 
 import assert from "node:assert/strict";
-import { type Backend, jsBackend } from "../core/backend.ts";
+import { type AdamStepScalars, type Backend, type BinaryKernel, jsBackend } from "../core/backend.ts";
 import { Random } from "../core/random.ts";
 import type { TypedArray } from "../core/tensor.ts";
 import { backendPlugins } from "../plugins/backends/mod.ts";
@@ -56,6 +60,132 @@ function checkMatmul(
         );
       }
     }
+  }
+}
+
+/** Asserts that two arrays hold the same values (`Object.is`: −0 ≠ 0, NaN = NaN), naming the first that differs. */
+function assertSameValues(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) assert.fail(`${what}: element ${i} is ${got[i]}, expected ${want[i]}`);
+  }
+}
+
+/** Values for kernel tests: mostly uniform in [-1, 1], with special values sprinkled in when `special`. */
+function mixedValues(rng: Random, length: number, dtype: Dtype, special: boolean): TypedArray {
+  const out = values(rng, length, dtype);
+  if (!special) return out;
+  const specials = [0, -0, Number.NaN, Infinity, -Infinity, 1e-40, -3e38, 1e300, 5e-324, 2, -2];
+  for (let i = 0; i < length; i += 7) out[i] = specials[rng.int(specials.length)];
+  return out;
+}
+
+const ADAM_SCALARS: AdamStepScalars[] = [
+  // PyTorch's defaults at t = 1 and t = 1000, with a learning rate of 1e-3.
+  { beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / 0.1, biasCorrection2Sqrt: Math.sqrt(1 - 0.999), epsilon: 1e-8 },
+  {
+    beta1: 0.9,
+    beta2: 0.999,
+    stepSize: 1e-3 / (1 - 0.9 ** 1000),
+    biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** 1000),
+    epsilon: 1e-8,
+  },
+  // β₁ ≤ 0.5 (a weight of at least 0.5), ε = 0, and scalars that are not float32 numbers.
+  { beta1: 0.3, beta2: 0.7, stepSize: 0.1 / 0.7, biasCorrection2Sqrt: Math.sqrt(0.51), epsilon: 0 },
+];
+
+/**
+ * Lengths around the SIMD widths (2, 4), the wasm backend's small-call
+ * threshold (1024) and its chunks (16384 float32, 8192 float64 elements).
+ */
+const ADAM_LENGTHS = [1, 2, 3, 5, 30, 1023, 1024, 1025, 1031, 4099, 20001];
+
+/** Checks `backend.adamStep` against `jsBackend.adamStep`, with fresh and aliased outputs. */
+function checkAdamStep(backend: Backend, rng: Random, n: number, dtype: Dtype, special: boolean) {
+  const make = (length: number) => (dtype === "float32" ? new Float32Array(length) : new Float64Array(length));
+  const g = mixedValues(rng, n, dtype, special), m = mixedValues(rng, n, dtype, special);
+  const v = mixedValues(rng, n, dtype, special).map(Math.abs);
+  for (const scalars of ADAM_SCALARS) {
+    const what = `${backend.name} adamStep ${dtype} n=${n} beta1=${scalars.beta1}${
+      special ? " with special values" : ""
+    }`;
+    const want = [make(n), make(n), make(n)];
+    jsBackend.adamStep!(g, m, v, want[0], want[1], want[2], scalars);
+    const got = [make(n).fill(Number.NaN), make(n).fill(Number.NaN), make(n).fill(Number.NaN)];
+    backend.adamStep!(g, m, v, got[0], got[1], got[2], scalars);
+    assertSameValues(got[0], want[0], `${what}: m`);
+    assertSameValues(got[1], want[1], `${what}: v`);
+    assertSameValues(got[2], want[2], `${what}: update`);
+    // outM === m, outV === v, outUpdate === grad.
+    const gm = g.slice(), mm = m.slice(), vm = v.slice();
+    backend.adamStep!(gm, mm, vm, mm, vm, gm, scalars);
+    assertSameValues(mm, want[0], `${what} (aliased): m`);
+    assertSameValues(vm, want[1], `${what} (aliased): v`);
+    assertSameValues(gm, want[2], `${what} (aliased): update`);
+    // With a parameter the step applies itself: outUpdate gets param + update, rounded to the dtype.
+    const param = mixedValues(rng, n, dtype, special);
+    const applied = make(n);
+    for (let i = 0; i < n; i++) applied[i] = param[i] + want[2][i];
+    const gp = g.slice(), mp = m.slice(), vp = v.slice(), pp = param.slice();
+    backend.adamStep!(gp, mp, vp, mp, vp, pp, scalars, pp);
+    assertSameValues(mp, want[0], `${what} (applied): m`);
+    assertSameValues(vp, want[1], `${what} (applied): v`);
+    assertSameValues(pp, applied, `${what} (applied): param`);
+    assertSameValues(gp, g, `${what} (applied): the gradient is left alone`);
+  }
+}
+
+const BINARY_KERNELS: BinaryKernel[] = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "maximum",
+  "minimum",
+  "pow",
+  "greater",
+  "less",
+  "equal",
+];
+
+/**
+ * Checks the contiguous binary loops (equal lengths, scalar right, scalar
+ * left, and out === a) against the broadcast walk, which they bypass: the
+ * walk is forced by broadcasting over an extra leading axis of 2, or by a
+ * column of copies of the scalar.
+ */
+function checkContiguousBinary(backend: Backend, rng: Random, op: BinaryKernel, dtype: Dtype) {
+  const make = (length: number) => (dtype === "float32" ? new Float32Array(length) : new Float64Array(length));
+  const rows = 7, cols = 9, n = rows * cols;
+  const a = mixedValues(rng, n, dtype, true), b = mixedValues(rng, n, dtype, true);
+  for (let i = 0; i < n; i += 5) b[i] = a[i]; // ties, for maximum, minimum and equal
+  // Signed zeros and NaN on either side, which Math.max and Math.min would treat otherwise.
+  const pairs = [[0, -0], [-0, 0], [Number.NaN, 1], [1, Number.NaN], [Infinity, Number.NaN], [-Infinity, -0]];
+  pairs.forEach(([x, y], j) => (a[6 * j + 1] = x, b[6 * j + 1] = y));
+  const what = `${backend.name} binary ${op} ${dtype}`;
+
+  const same = make(n);
+  backend.binary(op, a, [rows, cols], b, [rows, cols], same, [rows, cols]);
+  const twice = make(2 * n);
+  twice.set(a), twice.set(a, n);
+  const walked = make(2 * n);
+  backend.binary(op, twice, [2, rows, cols], b, [rows, cols], walked, [2, rows, cols]);
+  assertSameValues(same, walked.subarray(0, n), `${what}: equal lengths`);
+  assertSameValues(same, walked.subarray(n), `${what}: equal lengths`);
+
+  const inPlace = a.slice();
+  backend.binary(op, inPlace, [rows, cols], b, [rows, cols], inPlace, [rows, cols]);
+  assertSameValues(inPlace, same, `${what}: out === a`);
+
+  for (const s of [0.5, 0, -0, Number.NaN, Infinity, a[3]]) {
+    const scalar = make(1).fill(s), column = make(rows).fill(s);
+    const right = make(n), left = make(n), rightWalked = make(n), leftWalked = make(n);
+    backend.binary(op, a, [rows, cols], scalar, [], right, [rows, cols]);
+    backend.binary(op, a, [rows, cols], column, [rows, 1], rightWalked, [rows, cols]);
+    assertSameValues(right, rightWalked, `${what}: scalar right ${s}`);
+    backend.binary(op, scalar, [1, 1], a, [rows, cols], left, [rows, cols]);
+    backend.binary(op, column, [rows, 1], a, [rows, cols], leftWalked, [rows, cols]);
+    assertSameValues(left, leftWalked, `${what}: scalar left ${s}`);
   }
 }
 
@@ -125,6 +255,26 @@ for (const { name, backend, why } of candidates) {
         assert.deepEqual(again, first);
       });
 
+      await t.step("contiguous binary loops agree with the broadcast walk, NaN and infinities included", () => {
+        const rng = new Random(5);
+        for (const dtype of ["float32", "float64"] as const) {
+          for (const op of BINARY_KERNELS) checkContiguousBinary(be, rng, op, dtype);
+        }
+      });
+
+      if (be.adamStep !== undefined) {
+        await t.step(
+          "adamStep gives the TypeScript kernel's bits for both dtypes, all lengths and aliased outputs",
+          () => {
+            const rng = new Random(13);
+            for (const dtype of ["float32", "float64"] as const) {
+              for (const n of ADAM_LENGTHS) checkAdamStep(be, rng, n, dtype, false);
+              for (const n of [30, 1031]) checkAdamStep(be, rng, n, dtype, true);
+            }
+          },
+        );
+      }
+
       await t.step("elementwise and reduction kernels agree with the default ones", () => {
         const rng = new Random(3);
         for (const dtype of ["float32", "float64"] as const) {
@@ -171,3 +321,85 @@ for (const { name, backend, why } of candidates) {
     },
   });
 }
+
+/**
+ * The float32 formula of `AdamStepScalars` for one element, written out: every
+ * operation rounded to float32, the scalars rounded first.
+ */
+function adamElementF32(g: number, m: number, v: number, s: AdamStepScalars): [number, number, number] {
+  const f = Math.fround;
+  const w1 = f(1 - s.beta1), b2 = f(s.beta2), w2 = f(1 - s.beta2), bc = f(s.biasCorrection2Sqrt);
+  const eps = f(s.epsilon), negStep = f(-s.stepSize);
+  const diff = f(g - m);
+  const m1 = f(m + f(w1 * diff));
+  const decayed = f(v * b2);
+  const wg = f(w2 * g);
+  const v1 = f(decayed + f(wg * g));
+  const root = f(Math.sqrt(v1));
+  const d = f(f(root / bc) + eps);
+  const u = f(f(negStep * m1) / d);
+  return [m1, v1, u];
+}
+
+Deno.test("jsBackend.adamStep on float32 arrays rounds every operation to float32 as the formula says", () => {
+  const rng = new Random(17);
+  const n = 2000;
+  const g = mixedValues(rng, n, "float32", false), m = mixedValues(rng, n, "float32", false);
+  const v = mixedValues(rng, n, "float32", false).map(Math.abs);
+  let differsFromDouble = 0;
+  for (const scalars of ADAM_SCALARS) {
+    const got = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    jsBackend.adamStep!(g, m, v, got[0], got[1], got[2], scalars);
+    for (let i = 0; i < n; i++) {
+      const want = adamElementF32(g[i], m[i], v[i], scalars);
+      for (let j = 0; j < 3; j++) {
+        if (!Object.is(got[j][i], want[j])) {
+          assert.fail(`${["m", "v", "update"][j]}[${i}] is ${got[j][i]}, the float32 formula gives ${want[j]}`);
+        }
+      }
+      // The same formula in double, rounded once at the end.
+      const m1 = m[i] + (1 - scalars.beta1) * (g[i] - m[i]);
+      const v1 = v[i] * scalars.beta2 + (1 - scalars.beta2) * g[i] * g[i];
+      const u = (-scalars.stepSize * m1) / (Math.sqrt(v1) / scalars.biasCorrection2Sqrt + scalars.epsilon);
+      if (Math.fround(u) !== want[2] || Math.fround(v1) !== want[1] || Math.fround(m1) !== want[0]) differsFromDouble++;
+    }
+  }
+  // The inputs are varied enough that float32 and double arithmetic tell apart.
+  assert.ok(differsFromDouble > 0, "no element where float32 and double arithmetic differ");
+});
+
+Deno.test("jsBackend.adamStep on float64 arrays follows the formula in double", () => {
+  const rng = new Random(19);
+  const n = 500;
+  const g = mixedValues(rng, n, "float64", true), m = mixedValues(rng, n, "float64", true);
+  const v = mixedValues(rng, n, "float64", true).map(Math.abs);
+  for (const s of ADAM_SCALARS) {
+    const got = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    jsBackend.adamStep!(g, m, v, got[0], got[1], got[2], s);
+    const w1 = 1 - s.beta1, w2 = 1 - s.beta2;
+    for (let i = 0; i < n; i++) {
+      const m1 = m[i] + w1 * (g[i] - m[i]);
+      const v1 = v[i] * s.beta2 + (w2 * g[i]) * g[i];
+      const u = (-s.stepSize * m1) / (Math.sqrt(v1) / s.biasCorrection2Sqrt + s.epsilon);
+      assertSameValues([got[0][i], got[1][i], got[2][i]], [m1, v1, u], `element ${i}`);
+    }
+  }
+});
+
+Deno.test("jsBackend.adamStep computes in double when the arrays mix float32 and float64", () => {
+  const s = ADAM_SCALARS[2];
+  const g = new Float32Array([0.1, -0.7, 0.3]),
+    m = new Float64Array([0.2, 0.05, -0.4]),
+    v = new Float64Array([0.3, 1, 2]);
+  const outM = new Float64Array(3), outV = new Float64Array(3), outUpdate = new Float64Array(3);
+  jsBackend.adamStep!(g, m, v, outM, outV, outUpdate, s);
+  for (let i = 0; i < 3; i++) {
+    const m1 = m[i] + (1 - s.beta1) * (g[i] - m[i]);
+    const v1 = v[i] * s.beta2 + ((1 - s.beta2) * g[i]) * g[i];
+    assertSameValues([outM[i], outV[i], outUpdate[i]], [
+      m1,
+      v1,
+      (-s.stepSize * m1) / (Math.sqrt(v1) / s.biasCorrection2Sqrt + s.epsilon),
+    ], `element ${i}`);
+  }
+});

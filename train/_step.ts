@@ -9,9 +9,9 @@ import { hvp as exactHvp, valueAndGrad } from "../core/autodiff.ts";
 import type { Layer, Loss, Optimizer, Regularizer, StateValue, UpdateContext } from "../core/interfaces.ts";
 import { add } from "../core/ops/mod.ts";
 import { Random, type RandomState } from "../core/random.ts";
-import { Tensor } from "../core/tensor.ts";
+import { exclusiveMemory, Tensor } from "../core/tensor.ts";
 import { applyUpdates, flattenTree, type Tree, treeMap } from "../core/tree.ts";
-import { findNonFinite, layerOf, NonFiniteError } from "./diagnostics.ts";
+import { findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
 import type { History } from "./history.ts";
 import { gaussNewtonVp } from "./minimize.ts";
 
@@ -49,6 +49,14 @@ export interface StepInput {
   epoch: number;
   /** The history so far, attached to errors. */
   history: History;
+  /**
+   * Whether the step may write over `params`, `optState` and the gradient
+   * (buffer donation): true when the caller keeps nothing that shares their
+   * buffers. The values are the same either way.
+   */
+  donate?: boolean;
+  /** Whether to measure the gradient's norm per layer (before the update, which may reuse its buffers). */
+  gradientNorms?: boolean;
 }
 
 /** What one update gives. */
@@ -67,12 +75,29 @@ export interface StepOutput {
   penalty: number | null;
   /** The model's outputs on the batch (training mode). */
   output: Tensor;
-  /** The gradient of the objective. */
-  grads: Tree;
+  /** The Euclidean norm of the gradient per layer, with `gradientNorms`, else `null`. */
+  gradNorms: Record<string, number> | null;
 }
 
 function fail(why: string): never {
   throw new RangeError(`Cannot train as ${why}`);
+}
+
+/** Every tensor in a state value, in no particular order. */
+function tensorsOf(value: StateValue, out: Tensor[] = []): Tensor[] {
+  if (value instanceof Tensor) out.push(value);
+  else if (Array.isArray(value)) { for (const item of value) tensorsOf(item, out); }
+  else if (value !== null && typeof value === "object") {
+    for (const item of Object.values(value)) {
+      tensorsOf(item, out);
+    }
+  }
+  return out;
+}
+
+/** Whether no two tensors among these values share memory. */
+function disjoint(...values: StateValue[]): boolean {
+  return exclusiveMemory(values.flatMap((v) => tensorsOf(v))).every((own) => own);
 }
 
 function detach(tree: Tree): Tree {
@@ -173,8 +198,14 @@ export function _trainStep(input: StepInput): StepOutput {
       badGrad.path,
     );
   }
+  const gradNorms = input.gradientNorms ? gradientNorms(grad) : null;
+  // Donate only what provably nothing else holds: the gradient, the optimizer state and (to `step`) the
+  // parameters to the optimizer; to applyUpdates, the parameters unless the new state kept a reference to them.
+  const others = [input.layerState, input.regStates as StateValue];
+  const donateToOptimizer = input.donate === true && disjoint(grad, input.optState, input.params, ...others);
   const scalar = (p: Tree) => objective(p)[0];
   const context: UpdateContext = {
+    donate: donateToOptimizer,
     loss: lossValue,
     evaluate: (p) => {
       const r = valueAndGrad(scalar)(p);
@@ -189,8 +220,16 @@ export function _trainStep(input: StepInput): StepOutput {
       return treeMap((a, b) => add(a, b!), gn, exactHvp(penalties, p, v));
     },
   };
-  const update = input.optimizer.update(grad, input.optState, input.params, context);
-  let params = applyUpdates(input.params, update.updates);
+  let params: Tree, optState: StateValue;
+  if (input.optimizer.step !== undefined) {
+    // One pass where the optimizer has one (Adam's fused step); `donate` covers the parameters too.
+    ({ params, state: optState } = input.optimizer.step(grad, input.optState, input.params, context));
+  } else {
+    const update = input.optimizer.update(grad, input.optState, input.params, context);
+    const donateParams = input.donate === true && disjoint(input.params, update.state, ...others);
+    params = applyUpdates(input.params, update.updates, { donate: donateParams });
+    optState = update.state;
+  }
   const regStates = [...input.regStates];
   regularizers.forEach((r, i) => {
     if (!r.project) return;
@@ -201,11 +240,11 @@ export function _trainStep(input: StepInput): StepOutput {
   return {
     params,
     layerState: detach(aux.state),
-    optState: update.state,
+    optState,
     regStates,
     dataLoss: aux.data.data[0],
     penalty: aux.penalty === null ? null : aux.penalty.data[0],
     output: aux.output,
-    grads: grad,
+    gradNorms,
   };
 }

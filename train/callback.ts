@@ -26,7 +26,11 @@ export interface TrainContext {
   readonly step: number;
   /** The number of samples in the last finished batch. */
   readonly batchSamples: number;
-  /** The current parameters. */
+  /**
+   * The current parameters. Steps normally write new values over the old
+   * buffers; once a callback has read this, the next step allocates instead,
+   * so the tensors it got never change.
+   */
   readonly params: Tree;
   /** The current layer state. */
   readonly state: Tree;
@@ -43,7 +47,7 @@ export interface TrainContext {
   /**
    * Everything needed to resume the run exactly from the current epoch's end.
    *
-   * @returns The snapshot (tensors are shared, not copied: they are immutable).
+   * @returns The snapshot (tensors are shared, not copied: later steps leave them unchanged).
    */
   snapshot(): TrainerSnapshot;
 }

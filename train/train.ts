@@ -15,7 +15,6 @@ import type { Callback, TrainContext } from "./callback.ts";
 import { loadCheckpoint, type TrainerSnapshot } from "./checkpoint.ts";
 import { checkDataset, type Dataset, takeRows } from "./data/_rows.ts";
 import { splitDataset } from "./data/split.ts";
-import { gradientNorms } from "./diagnostics.ts";
 import {
   earlyStoppingConfig,
   type EarlyStoppingOptions,
@@ -350,6 +349,10 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
   }
   let esState: EarlyStoppingState = { best: null, bestEpoch: null, wait: 0 };
   let best: { params: Tree; state: Tree } | null = null;
+  // Buffer donation: a step writes the new parameters and optimizer state over the old ones unless something
+  // outside the loop may hold them: the caller's tensors (initial, an in-memory resume), a callback that read
+  // `params` or took a snapshot, or the early-stopping best. Such a step allocates anew, and the flag clears.
+  let escaped = options.initial !== undefined || (options.resume !== undefined && typeof options.resume !== "string");
 
   const config: Record<string, unknown> = {
     model: jsonSpec(normalizeModelSpec(options.model)),
@@ -377,6 +380,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
   let startEpoch = 0, timeOffset = 0;
   let stopReason: string | null = null;
   if (options.resume !== undefined) {
+    // A snapshot given in memory is copied: the steps write over parameters and optimizer state in place.
     const snap = typeof options.resume === "string" ? await loadCheckpoint(options.resume) : options.resume;
     for (const key of ["seed", "batching", "batchSize", "samples", "validation"] as const) {
       const was = snap.config?.[key], now = config[key];
@@ -442,6 +446,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
       return batchSamples;
     },
     get params() {
+      escaped = true;
       return params;
     },
     get state() {
@@ -454,22 +459,25 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
     stop(reason = "callback") {
       stopRequest = reason;
     },
-    snapshot: () => ({
-      epoch,
-      step,
-      time: elapsed(),
-      params,
-      state: layerState,
-      optimizerState: optState,
-      regularizerStates: regStates,
-      rng: { batches: batchRng.getState(), layers: layerRng.getState() },
-      earlyStopping: es === null
-        ? null
-        : { ...esState, bestParams: best?.params ?? null, bestState: best?.state ?? null },
-      history: { epochs: [...history.epochs], steps: [...history.steps] },
-      config,
-      stopReason: stopRequest ?? stopReason,
-    }),
+    snapshot: () => {
+      escaped = true;
+      return {
+        epoch,
+        step,
+        time: elapsed(),
+        params,
+        state: layerState,
+        optimizerState: optState,
+        regularizerStates: regStates,
+        rng: { batches: batchRng.getState(), layers: layerRng.getState() },
+        earlyStopping: es === null
+          ? null
+          : { ...esState, bestParams: best?.params ?? null, bestState: best?.state ?? null },
+        history: { epochs: [...history.epochs], steps: [...history.steps] },
+        config,
+        stopReason: stopRequest ?? stopReason,
+      };
+    },
   };
 
   const hasPenalty = regularizers.some((r) => r.penalty);
@@ -504,10 +512,13 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
           where: `step ${step + 1} (epoch ${epoch}, batch ${batch} of ${plan.stepsPerEpoch})`,
           epoch,
           history,
+          donate: !escaped,
+          gradientNorms: options.gradientNorms === true,
         });
         params = r.params;
         layerState = r.layerState;
         optState = r.optState;
+        escaped = false; // a step without donation leaves new buffers that nothing else holds
         regStates = r.regStates;
         step++;
         const n = batchSamples = indices.length;
@@ -519,8 +530,8 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
         const record: StepRecord = { epoch, step, loss: dataLoss };
         if (hasPenalty) record.penalty = penalty;
         if (rate !== undefined) record.learningRate = lastRate = rate;
-        if (options.gradientNorms) {
-          for (const [layer, norm] of Object.entries(gradientNorms(r.grads))) {
+        if (r.gradNorms !== null) {
+          for (const [layer, norm] of Object.entries(r.gradNorms)) {
             record[`gradNorm.${layer}`] = norm;
             normSums[layer] = (normSums[layer] ?? 0) + norm;
           }
@@ -550,7 +561,10 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
       if (es !== null) {
         const r = earlyStoppingStep(es, esState, record[es.monitor], epoch);
         esState = r.state;
-        if (r.improved && es.restoreBest) best = { params, state: layerState };
+        if (r.improved && es.restoreBest) {
+          best = { params, state: layerState };
+          escaped = true;
+        }
         if (r.stop) stopRequest ??= "early-stopping";
       }
       await each(callbacks, (c) => c.onEpochEnd?.(record, context));

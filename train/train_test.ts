@@ -132,6 +132,23 @@ Deno.test("train() gives identical weights for the same seed and different ones 
   assert.ok(!sameBits(a.params, c.params));
 });
 
+Deno.test("train() gives the same weights whether or not its steps write over the old buffers", async () => {
+  for (const optimizer of [{ name: "adam", learningRate: 0.05 }, { name: "sgd", learningRate: 0.5, momentum: 0.9 }]) {
+    // Reading `params` after every step makes the next step allocate instead of donating its buffers.
+    const kept: Tree[] = [];
+    const inPlace = await train({ ...base(), optimizer, seed: 7 });
+    const allocating = await train({
+      ...base(),
+      optimizer,
+      seed: 7,
+      callbacks: [{ onStepEnd: (_r, ctx) => void kept.push(ctx.params) }],
+    });
+    assert.ok(sameBits(inPlace.params, allocating.params), JSON.stringify(optimizer));
+    // What a callback read was never written over: every step's parameters differ from the next.
+    for (let i = 1; i < kept.length; i++) assert.ok(!sameBits(kept[i - 1], kept[i]), `step ${i}`);
+  }
+});
+
 Deno.test("train() shows the scheduler the step, starting at 0, and records the learning rate", async () => {
   const calls: number[] = [];
   const r = await train({

@@ -9,7 +9,7 @@
  */
 
 import { type AdamStepScalars, type FusedActivation, getBackend, jsBackend } from "../backend.ts";
-import { allocate, type DType, Tensor } from "../tensor.ts";
+import { allocate, type DType, exclusiveMemory, Tensor } from "../tensor.ts";
 import { customVjp } from "./custom.ts";
 import { cast, mul, step, sub } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
@@ -186,6 +186,17 @@ export function sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor): Tenso
   return sparseCrossEntropy(logits, new Tensor(labels.data, [rows]));
 }
 
+/** Options of {@linkcode adamStep}. */
+export interface AdamStepOptions {
+  /**
+   * The caller donates `grad`, `m` and `v` (it will not read them again): the
+   * new `m` and `v` are written over the old ones and the update over the
+   * gradient, so the step allocates nothing. Ignored when two of the three
+   * share memory. @default {false}
+   */
+  donate?: boolean;
+}
+
 /** What {@linkcode adamStep} returns. */
 export interface AdamStepResult {
   /** The update to add to the parameter. */
@@ -204,12 +215,15 @@ export interface AdamStepResult {
  *   update = −stepSize·m / (√v / √(1 − β₂ᵗ) + ε),  stepSize = α / (1 − β₁ᵗ)
  * (Kingma and Ba, 2015, in PyTorch's arrangement of the bias corrections).
  * Not recorded in the flow graph: optimizer updates are not differentiated.
+ * With `donate`, the results reuse the three inputs' buffers (JAX's buffer
+ * donation); the values are the same either way.
  *
  * @param grad The gradient g.
  * @param m The first-moment estimate (same shape and dtype as `grad`).
  * @param v The second-moment estimate (same shape and dtype).
  * @param scalars β₁, β₂, stepSize, biasCorrection2Sqrt, ε.
- * @returns New tensors `{ update, m, v }`.
+ * @param options `donate`.
+ * @returns Tensors `{ update, m, v }`: new ones, or over the donated buffers.
  * @throws {RangeError} When the shapes or dtypes differ.
  *
  * @example The first step of Adam moves every weight by about the learning rate
@@ -224,13 +238,98 @@ export interface AdamStepResult {
  * });
  * assert.ok(Math.abs(update.data[0] + 1e-3) < 1e-9 && Math.abs(update.data[1] - 1e-3) < 1e-9);
  * ```
+ *
+ * @example A donated step writes over its inputs instead of allocating
+ * ```ts
+ * import { adamStep } from "./fused.ts";
+ * import { tensor, zeros } from "../tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const g = tensor([0.5, -2]), m = zeros([2]), v = zeros([2]);
+ * const scalars = { beta1: 0.9, beta2: 0.999, stepSize: 0.01, biasCorrection2Sqrt: Math.sqrt(0.001), epsilon: 1e-8 };
+ * const r = adamStep(g, m, v, scalars, { donate: true });
+ * assert.equal(r.m.data, m.data);
+ * assert.equal(r.update.data, g.data);
+ * ```
  */
-export function adamStep(grad: Tensor, m: Tensor, v: Tensor, scalars: AdamStepScalars): AdamStepResult {
-  const action = "apply adamStep";
+export function adamStep(
+  grad: Tensor,
+  m: Tensor,
+  v: Tensor,
+  scalars: AdamStepScalars,
+  options: AdamStepOptions = {},
+): AdamStepResult {
+  const r = fusedAdam("apply adamStep", grad, m, v, null, scalars, options.donate === true);
+  return { update: r.result, m: r.m, v: r.v };
+}
+
+/** What {@linkcode adamApply} returns. */
+export interface AdamApplyResult {
+  /** The new parameter, `param + update`. */
+  param: Tensor;
+  /** The new first-moment estimate. */
+  m: Tensor;
+  /** The new second-moment estimate. */
+  v: Tensor;
+}
+
+/**
+ * {@linkcode adamStep} and the addition of its update to the parameter in
+ * one pass (what PyTorch's `fused=True` Adam does): the new parameter is
+ * `param + update`, rounded once more to the dtype, the same value as
+ * `add(param, adamStep(…).update)`. With `donate`, the caller also gives up
+ * `param`, and the new parameter is written over it.
+ *
+ * @param grad The gradient g.
+ * @param m The first-moment estimate (same shape and dtype as `grad`).
+ * @param v The second-moment estimate (same shape and dtype).
+ * @param param The parameter θ (same shape and dtype).
+ * @param scalars β₁, β₂, stepSize, biasCorrection2Sqrt, ε.
+ * @param options `donate` (of all four inputs).
+ * @returns Tensors `{ param, m, v }`: new ones, or over the donated buffers.
+ * @throws {RangeError} When the shapes or dtypes differ.
+ *
+ * @example The same parameter as adding the update
+ * ```ts
+ * import { adamApply, adamStep } from "./fused.ts";
+ * import { tensor, zeros } from "../tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const g = tensor([0.5, -2]), theta = tensor([1, 1]);
+ * const scalars = { beta1: 0.9, beta2: 0.999, stepSize: 0.01, biasCorrection2Sqrt: Math.sqrt(0.001), epsilon: 1e-8 };
+ * const { update } = adamStep(g, zeros([2]), zeros([2]), scalars);
+ * const { param } = adamApply(g, zeros([2]), zeros([2]), theta, scalars);
+ * assert.deepEqual(param.toArray(), [1 + update.data[0], 1 + update.data[1]]);
+ * ```
+ */
+export function adamApply(
+  grad: Tensor,
+  m: Tensor,
+  v: Tensor,
+  param: Tensor,
+  scalars: AdamStepScalars,
+  options: AdamStepOptions = {},
+): AdamApplyResult {
+  const r = fusedAdam("apply adamApply", grad, m, v, param, scalars, options.donate === true);
+  return { param: r.result, m: r.m, v: r.v };
+}
+
+/** The shared body of adamStep and adamApply: `result` is the update, or with `param` the new parameter. */
+function fusedAdam(
+  action: string,
+  grad: Tensor,
+  m: Tensor,
+  v: Tensor,
+  param: Tensor | null,
+  scalars: AdamStepScalars,
+  donate: boolean,
+): { result: Tensor; m: Tensor; v: Tensor } {
   checkTensor(action, "grad", grad);
   checkTensor(action, "m", m);
   checkTensor(action, "v", v);
-  for (const [name, t] of [["m", m], ["v", v]] as const) {
+  if (param !== null) checkTensor(action, "param", param);
+  const others = param === null ? [["m", m], ["v", v]] as const : [["m", m], ["v", v], ["param", param]] as const;
+  for (const [name, t] of others) {
     if (t.size !== grad.size || t.dtype !== grad.dtype || t.rank !== grad.rank) {
       throw new RangeError(
         `Cannot ${action} as ${name} must match the gradient (${grad.dtype} [${grad.shape}]): current value is ${t.dtype} [${t.shape}]`,
@@ -238,11 +337,15 @@ export function adamStep(grad: Tensor, m: Tensor, v: Tensor, scalars: AdamStepSc
     }
   }
   const n = grad.size;
-  const outM = allocate(grad.dtype, n), outV = allocate(grad.dtype, n), update = allocate(grad.dtype, n);
+  const inputs = param === null ? [grad, m, v] : [grad, m, v, param];
+  const inPlace = donate && exclusiveMemory(inputs).every((own) => own);
+  const outM = inPlace ? m.data : allocate(grad.dtype, n);
+  const outV = inPlace ? v.data : allocate(grad.dtype, n);
+  const result = inPlace ? (param ?? grad).data : allocate(grad.dtype, n);
   const backend = getBackend();
-  (backend.adamStep ?? jsBackend.adamStep!)(grad.data, m.data, v.data, outM, outV, update, scalars);
+  (backend.adamStep ?? jsBackend.adamStep!)(grad.data, m.data, v.data, outM, outV, result, scalars, param?.data);
   return {
-    update: new Tensor(update, grad.shape),
+    result: new Tensor(result, grad.shape),
     m: new Tensor(outM, grad.shape),
     v: new Tensor(outV, grad.shape),
   };

@@ -1,11 +1,11 @@
 /**
  * The native BLAS backend: OpenBLAS's `cblas_sgemm` / `cblas_dgemm` through
- * `Deno.dlopen`, and the default TypeScript kernels for the rest.
+ * `Deno.dlopen`, and the default backend's kernels for the rest.
  *
  * @module
  */
 
-import { type Backend, jsBackend } from "../../core/backend.ts";
+import { type Backend, defaultBackend, jsBackend } from "../../core/backend.ts";
 import type { Plugin } from "../../core/interfaces.ts";
 import { checkKeys, checkNumber } from "../../core/options.ts";
 
@@ -106,9 +106,11 @@ const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 /**
  * A backend whose matrix product is OpenBLAS's `cblas_sgemm` (float32) or
  * `cblas_dgemm` (float64), called through Deno's foreign function interface on
- * the tensors' own buffers (no copy). The other kernels are
- * {@linkcode jsBackend}'s. OpenBLAS runs its own threads (all cores unless
- * `threads` or `OPENBLAS_NUM_THREADS` says otherwise).
+ * the tensors' own buffers (no copy). The other kernels are those of
+ * {@linkcode defaultBackend}: the WebAssembly SIMD Adam step where the engine
+ * has WebAssembly SIMD, the TypeScript kernels for the rest (and for
+ * everything on an engine without it). OpenBLAS runs its own threads (all
+ * cores unless `threads` or `OPENBLAS_NUM_THREADS` says otherwise).
  *
  * Needs the `--allow-ffi` permission and the library (Debian:
  * `apt-get install -y libopenblas0`). When it cannot be loaded the factory
@@ -150,7 +152,7 @@ export function blas(options: BlasOptions = {}): Backend {
   if (threads > 0) lib.symbols.openblas_set_num_threads?.(threads);
   const { cblas_sgemm, cblas_dgemm } = lib.symbols;
   return {
-    ...jsBackend,
+    ...defaultBackend(),
     name: "blas",
     matmul(a, b, out, m, n, k, transposeA, transposeB) {
       if (m === 0 || n === 0) return;
@@ -188,7 +190,7 @@ const plugin: Plugin<"backend", BlasOptions> = {
   kind: "backend",
   name: "blas",
   description:
-    "OpenBLAS sgemm/dgemm through Deno.dlopen (needs --allow-ffi and libopenblas0); TypeScript for the rest.",
+    "OpenBLAS sgemm/dgemm through Deno.dlopen (needs --allow-ffi and libopenblas0); the default backend's kernels (WebAssembly SIMD Adam step) for the rest.",
   defaults: { threads: 0 },
   create: blas,
 };

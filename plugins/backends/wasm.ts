@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD backend as a plugin: a packed, register-tiled matrix
- * product compiled from `core/wasm/gemm.c`, and the TypeScript kernels for the
- * rest. It is the default backend where the engine supports WebAssembly SIMD.
+ * product compiled from `core/wasm/gemm.c` and a fused Adam step from
+ * `core/wasm/adam.c`, and the TypeScript kernels for the rest. It is the
+ * default backend where the engine supports WebAssembly SIMD.
  *
  * @module
  */
@@ -14,9 +15,10 @@ import { checkBoolean, checkKeys } from "../../core/options.ts";
 /** Options for {@linkcode wasm}. */
 export interface WasmOptions {
   /**
-   * Use relaxed SIMD (fused multiply-add on CPUs that have it) when the engine
-   * supports it; otherwise, or when `false`, plain SIMD128 (multiply, then add).
-   * The two differ only in rounding. @default {true}
+   * Use relaxed SIMD (fused multiply-add on CPUs that have it) in the matrix
+   * product when the engine supports it; otherwise, or when `false`, plain
+   * SIMD128 (multiply, then add). The two differ only in the product's
+   * rounding; the Adam step is the same in both. @default {true}
    */
   relaxed?: boolean;
 }
@@ -25,12 +27,15 @@ export interface WasmOptions {
  * A backend whose matrix product runs in WebAssembly SIMD: both operands are
  * packed into panels (so `A·B`, `Aᵀ·B` and `A·Bᵀ` run at the same speed) and a
  * 4×8 (float32) or 4×4 (float64) register tile accumulates in SIMD registers.
- * It needs no permission and no native code; the other kernels are
- * {@linkcode jsBackend}'s. Products of at most 4096 multiply-adds stay in
- * TypeScript.
+ * The float32 Adam step (`adamStep`) runs four lanes at a time with exactly
+ * the rounding of the TypeScript kernel (see `AdamStepScalars` in
+ * core/backend.ts); float64 steps stay in TypeScript. It needs no permission and no native code; the other
+ * kernels are {@linkcode jsBackend}'s. Products of at most 4096 multiply-adds,
+ * and Adam steps on fewer than 1024 elements, stay in TypeScript.
  *
  * Each call to `wasm()` owns its own WebAssembly memory, which grows to the
- * largest product seen (inputs, output and packed panels) and is reused.
+ * largest call seen (a product's inputs, output and packed panels, or an Adam
+ * step's gradient and moments) and is reused.
  *
  * @param options `relaxed`.
  * @returns The backend, named "wasm".
@@ -66,7 +71,7 @@ const plugin: Plugin<"backend", WasmOptions> = {
   apiVersion: 1,
   kind: "backend",
   name: "wasm",
-  description: "WebAssembly SIMD matrix product (packed, register-tiled); TypeScript for the rest.",
+  description: "WebAssembly SIMD matrix product (packed, register-tiled) and Adam step; TypeScript for the rest.",
   defaults: { relaxed: true },
   create: wasm,
 };

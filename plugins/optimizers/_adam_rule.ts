@@ -7,10 +7,10 @@
 
 import type { LearningRate, Optimizer, Scheduler } from "../../core/interfaces.ts";
 import { checkBoolean, checkKeys, checkLearningRate, checkNumber } from "../../core/options.ts";
-import { adamStep, type AdamStepScalars } from "../../core/ops/fused.ts";
+import { adamApply, adamStep, type AdamStepScalars } from "../../core/ops/fused.ts";
 import { add, div, maximum, mul, sqrt } from "../../core/ops/mod.ts";
-import type { Tensor } from "../../core/tensor.ts";
-import { type Tree, treeMap } from "../../core/tree.ts";
+import { exclusiveMemory, type Tensor } from "../../core/tensor.ts";
+import { applyUpdates, type Tree, treeLeaves, treeMap, unflattenTree } from "../../core/tree.ts";
 import { checkShapes, coupledWeightDecay, fullLike, lerp, rateAt } from "./_common.ts";
 
 /** State of `adam` and `adamw`. */
@@ -97,15 +97,21 @@ export function checkAdamOptions(
  *
  * Without AMSGrad, each leaf's m, v and step come from one pass of the
  * backend's `adamStep` kernel (core/ops/fused.ts) instead of a dozen
- * elementwise ops: the same formula, bias corrections and ε placement, with
- * the weight decay applied around it as above. Its rounding differs from
- * PyTorch's by a few ulps: it forms g²·(1 − β₂) where PyTorch forms
- * ((1 − β₂)·g)·g, multiplies √v by 1/√(1 − β₂ᵗ) where PyTorch divides, always
- * writes the running mean as m + (1 − β₁)(g − m) (PyTorch's `lerp` switches to
- * g − β₁(g − m) for β₁ ≤ 0.5), and computes float32 leaves in float64 with a
- * single rounding at the end (PyTorch rounds every op to float32). With AMSGrad,
- * or when a leaf's gradient and moments differ in dtype, the composed ops
- * (PyTorch's rounding in float64) are used.
+ * elementwise ops: the same formula, bias corrections and ε placement, in
+ * PyTorch's operation order with each operation rounded to the leaf's dtype
+ * (the contract of `AdamStepScalars`, where the few ulps by which PyTorch's
+ * `lerp` can differ are described), with the weight decay applied around it
+ * as above. With AMSGrad, or when a leaf's gradient and moments differ in
+ * dtype, the composed ops (PyTorch's rounding in float64) are used.
+ *
+ * `step` is `update` then `applyUpdates` in one pass where the kernel can add
+ * the update to the parameter itself (`adamApply`: no AMSGrad, no decoupled
+ * decay, one dtype per leaf), and literally `update` then `applyUpdates`
+ * otherwise; the values are the same. When the caller donates
+ * (`context.donate`, as the trainer does), the fused path writes m, v and the
+ * update (or the new parameter) over the old state and the gradient (or the
+ * parameter), leaf by leaf, so a step allocates nothing; a leaf whose buffers
+ * are shared with another leaf is stepped out of place.
  *
  * @param owner The plugin, for runtime errors (`optimizer "adamw"`).
  * @param config The settings.
@@ -126,20 +132,29 @@ export function checkAdamOptions(
  */
 export function adamRule(owner: string, config: AdamConfig): Optimizer<AdamState> {
   const { learningRate, beta1, beta2, epsilon, weightDecay, decoupled, amsgrad } = config;
-  return {
+  /** The checks, the step's learning rate, t, the (coupled-decayed) gradient and the kernel's scalars. */
+  const prepare = (grads: Tree, state: AdamState, params: Tree) => {
+    const rate = rateAt(owner, learningRate, state.step);
+    checkShapes(owner, "the gradient", grads, params, "the parameters");
+    checkShapes(owner, "state m", state.m, grads, "the gradient");
+    checkShapes(owner, "state v", state.v, grads, "the gradient");
+    if (amsgrad) checkShapes(owner, "state vMax", state.vMax, grads, "the gradient");
+    const t = state.step + 1;
+    const g = decoupled ? grads : coupledWeightDecay(grads, params, weightDecay);
+    const stepSize = rate / (1 - beta1 ** t);
+    const scalars: AdamStepScalars = {
+      beta1,
+      beta2,
+      stepSize,
+      biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** t),
+      epsilon,
+    };
+    return { rate, t, g, scalars };
+  };
+  const optimizer: Optimizer<AdamState> = {
     init: (params) => ({ step: 0, m: fullLike(params), v: fullLike(params), vMax: amsgrad ? fullLike(params) : null }),
-    update(grads, state, params) {
-      const rate = rateAt(owner, learningRate, state.step);
-      checkShapes(owner, "the gradient", grads, params, "the parameters");
-      checkShapes(owner, "state m", state.m, grads, "the gradient");
-      checkShapes(owner, "state v", state.v, grads, "the gradient");
-      if (amsgrad) checkShapes(owner, "state vMax", state.vMax, grads, "the gradient");
-      const t = state.step + 1;
-      const g = decoupled ? grads : coupledWeightDecay(grads, params, weightDecay);
-      const biasCorrection1 = 1 - beta1 ** t;
-      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** t);
-      const stepSize = rate / biasCorrection1;
-      const scalars: AdamStepScalars = { beta1, beta2, stepSize, biasCorrection2Sqrt, epsilon };
+    update(grads, state, params, context) {
+      const { rate, t, g, scalars } = prepare(grads, state, params);
       let m: Tree, v: Tree, vMax: Tree | null = null, step: Tree;
       if (amsgrad) {
         m = treeMap((mi, gi) => firstMoment(mi, gi!, beta1), state.m, g);
@@ -147,26 +162,61 @@ export function adamRule(owner: string, config: AdamConfig): Optimizer<AdamState
         vMax = treeMap((a, b) => maximum(a, b!), state.vMax!, v);
         step = treeMap((mi, vi) => adamDirection(mi, vi!, scalars), m, vMax);
       } else {
-        const ms: Tensor[] = [], vs: Tensor[] = [];
-        step = treeMap(
-          (mi, gi, vi) => {
-            const r = adamLeaf(gi!, mi, vi!, scalars);
-            ms.push(r.m);
-            vs.push(r.v);
-            return r.update;
-          },
-          state.m,
-          g,
-          state.v,
-        );
-        let i = 0, j = 0;
-        m = treeMap(() => ms[i++], state.m);
-        v = treeMap(() => vs[j++], state.v);
+        ({ out: step, m, v } = fusedLeaves(g, state, null, scalars, context?.donate === true));
       }
       const decay = rate * weightDecay;
       const updates = decoupled && decay !== 0 ? treeMap((s, p) => add(mul(p!, -decay), s), step, params) : step;
       return { updates, state: { step: t, m, v, vMax } };
     },
+    step(grads, state, params, context) {
+      const donate = context?.donate === true;
+      const { rate, t, g, scalars } = prepare(grads, state, params);
+      const [gs, ms, vs] = [g, state.m, state.v].map(treeLeaves);
+      const fusable = !amsgrad && !(decoupled && rate * weightDecay !== 0) &&
+        treeLeaves(params).every((p, i) => [gs[i], ms[i], vs[i]].every((x) => x.dtype === p.dtype));
+      if (!fusable) {
+        const r = optimizer.update(grads, state, params, context);
+        return { params: applyUpdates(params, r.updates, { donate }), state: r.state };
+      }
+      const r = fusedLeaves(g, state, params, scalars, donate);
+      return { params: r.out, state: { step: t, m: r.m, v: r.v, vMax: null } };
+    },
+  };
+  return optimizer;
+}
+
+/**
+ * One fused pass per leaf (the backend's `adamStep` kernel): the updates, or
+ * with `params` the new parameters. Donated leaves are written over in place,
+ * unless a buffer is shared (a gradient used for two leaves, say).
+ */
+function fusedLeaves(
+  g: Tree,
+  state: AdamState,
+  params: Tree | null,
+  scalars: AdamStepScalars,
+  donate: boolean,
+): { out: Tree; m: Tree; v: Tree } {
+  const gs = treeLeaves(g), ms = treeLeaves(state.m), vs = treeLeaves(state.v);
+  const ps = params === null ? [] : treeLeaves(params);
+  const count = gs.length;
+  const own = donate ? exclusiveMemory([...gs, ...ms, ...vs, ...ps]) : null;
+  const owned = (i: number) =>
+    own !== null && own[i] && own[count + i] && own[2 * count + i] && (params === null || own[3 * count + i]);
+  const newM: Tensor[] = [], newV: Tensor[] = [], out: Tensor[] = [];
+  for (let i = 0; i < count; i++) {
+    if (params === null) {
+      const r = adamLeaf(gs[i], ms[i], vs[i], scalars, owned(i));
+      out.push(r.update), newM.push(r.m), newV.push(r.v);
+    } else {
+      const r = adamApply(gs[i], ms[i], vs[i], ps[i], scalars, { donate: owned(i) });
+      out.push(r.param), newM.push(r.m), newV.push(r.v);
+    }
+  }
+  return {
+    out: unflattenTree(params ?? g, out),
+    m: unflattenTree(state.m, newM),
+    v: unflattenTree(state.v, newV),
   };
 }
 
@@ -186,8 +236,14 @@ function adamDirection(m: Tensor, v: Tensor, s: AdamStepScalars): Tensor {
 }
 
 /** One leaf's step: the fused kernel when gradient and moments share a dtype, else the composed ops. */
-function adamLeaf(g: Tensor, m: Tensor, v: Tensor, s: AdamStepScalars): { update: Tensor; m: Tensor; v: Tensor } {
-  if (g.dtype === m.dtype && g.dtype === v.dtype) return adamStep(g, m, v, s);
+function adamLeaf(
+  g: Tensor,
+  m: Tensor,
+  v: Tensor,
+  s: AdamStepScalars,
+  donate: boolean,
+): { update: Tensor; m: Tensor; v: Tensor } {
+  if (g.dtype === m.dtype && g.dtype === v.dtype) return adamStep(g, m, v, s, { donate });
   const mNew = firstMoment(m, g, s.beta1), vNew = secondMoment(v, g, s.beta2);
   return { update: adamDirection(mNew, vNew, s), m: mNew, v: vNew };
 }

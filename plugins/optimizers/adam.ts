@@ -44,8 +44,15 @@ export interface AdamOptions {
  *   PyTorch computes it as (α/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), and so does this.
  * - PyTorch updates m with `lerp` (m + (1 − β₁)(g − m)); the same in exact
  *   arithmetic. The step runs as one fused kernel per parameter (the backend's
- *   `adamStep`), whose rounding differs from PyTorch's operation order by a few
- *   ulps in float64 (float32 is computed in float64 and rounded once).
+ *   `adamStep`) in PyTorch's operation order, each operation rounded to the
+ *   parameter's dtype (float32 arithmetic for float32 parameters, as PyTorch),
+ *   following PyTorch's single-tensor Adam operation by operation (from its
+ *   source; not compared with a PyTorch run here). They can differ by an ulp
+ *   where PyTorch's `lerp` or its compiler fuses a multiply-add (see
+ *   `AdamStepScalars` in core/backend.ts).
+ * - Besides `update`, it has the fused `step` (update and `applyUpdates` in
+ *   one pass, like PyTorch's `fused=True`), which the trainer uses; with a
+ *   donated context (`donate: true`) it writes over the state and parameters.
  * - `weightDecay` (coupled L2, PyTorch's) and `amsgrad` are not in the seed.
  *   For decoupled weight decay use `adamw`.
  *

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { type Backend, getBackend, jsBackend, setBackend } from "../../core/backend.ts";
 import type { Optimizer, StateValue } from "../../core/interfaces.ts";
 import { Random } from "../../core/random.ts";
-import { astype, type DType, type Tensor, tensor } from "../../core/tensor.ts";
+import { astype, type DType, Tensor, tensor } from "../../core/tensor.ts";
 import { applyUpdates, flattenTree, type Tree, treeMap } from "../../core/tree.ts";
 import { decodeState, encodeState, type JsonValue } from "../../train/serialize.ts";
 import { adam, type AdamState } from "./adam.ts";
+import { adamw } from "./adamw.ts";
 
 function updatesFor(opt: Optimizer<AdamState>, grads: number[], param = 0): number[] {
   const p = tensor([param]);
@@ -270,4 +271,66 @@ Deno.test("adam() takes float64 gradients for float32 parameters (the composed s
   values(mixed.updates).forEach((u, i) =>
     assert.ok(Math.abs(u - want[i]) <= 1e-6 * Math.abs(want[i]), `${u} vs ${want[i]}`)
   );
+});
+
+Deno.test("adam() with a donated state and gradient gives the same steps, reusing the buffers it may", () => {
+  const clone = <T extends Tree>(tree: T) => treeMap((t) => new Tensor(t.data.slice(), t.shape), tree) as T;
+  for (const dtype of ["float64", "float32"] as const) {
+    const opt = adam({ learningRate: 0.1 });
+    const base = randomTree(1, dtype);
+    const params = { ...base, w2: base.w };
+    let kept = opt.init(params), donated = opt.init(params);
+    for (let t = 1; t <= 3; t++) {
+      const fresh = randomTree(20 + t, dtype), mine = clone(fresh);
+      // The same gradient tensor at two leaves: those two must be stepped out of place.
+      const expected = opt.update({ ...fresh, w2: fresh.w }, kept, params);
+      const m = donated.m as typeof params;
+      const r = opt.update({ ...mine, w2: mine.w }, donated, params, { donate: true });
+      assert.deepEqual(values(r.updates), values(expected.updates), `${dtype} step ${t}`);
+      assert.deepEqual(values(r.state.m), values(expected.state.m));
+      assert.deepEqual(values(r.state.v), values(expected.state.v));
+      const updates = r.updates as typeof params, moments = r.state.m as typeof params;
+      assert.equal(updates.b.data, mine.b.data);
+      assert.equal(moments.b.data, m.b.data);
+      assert.notEqual(updates.w.data, mine.w.data);
+      assert.deepEqual([...mine.w.data], [...fresh.w.data]);
+      kept = expected.state;
+      donated = r.state;
+    }
+  }
+});
+
+Deno.test("adam().step() gives the parameters and state of update() then applyUpdates(), donated or not", async (t) => {
+  const cases: [string, Optimizer<AdamState>][] = [
+    ["adam", adam({ learningRate: 0.1 })],
+    ["adam with coupled weight decay", adam({ learningRate: 0.1, weightDecay: 0.3 })],
+    ["adam with amsgrad (no fused step)", adam({ learningRate: 0.1, amsgrad: true })],
+    ["adamw (no fused step)", adamw({ learningRate: 0.1, weightDecay: 0.2 })],
+  ];
+  for (const [label, opt] of cases) {
+    await t.step(label, () => {
+      for (const dtype of ["float64", "float32"] as const) {
+        for (const donate of [false, true]) {
+          let p1: Tree = randomTree(1, dtype), p2: Tree = treeMap((x) => new Tensor(x.data.slice(), x.shape), p1);
+          let s1 = opt.init(p1), s2 = opt.init(p2);
+          for (let step = 1; step <= 3; step++) {
+            const grads = randomTree(30 + step, dtype);
+            const r1 = opt.update(grads, s1, p1);
+            p1 = applyUpdates(p1, r1.updates);
+            s1 = r1.state;
+            const r2 = opt.step!(treeMap((x) => new Tensor(x.data.slice(), x.shape), grads), s2, p2, { donate });
+            const what = `${dtype} donate=${donate} step ${step}`;
+            assert.deepEqual(values(r2.params), values(p1), what);
+            assert.deepEqual(values(r2.state.m), values(s1.m), what);
+            assert.deepEqual(values(r2.state.v), values(s1.v), what);
+            if (donate && !label.includes("no fused")) {
+              assert.equal((r2.params as { w: Tensor }).w.data, (p2 as { w: Tensor }).w.data, `${what}: in place`);
+            }
+            p2 = r2.params;
+            s2 = r2.state;
+          }
+        }
+      }
+    });
+  }
 });

@@ -28,7 +28,9 @@ function describe(value: unknown): string {
  * the next one's gradients, and the last one's updates are the chain's. So
  * "clip, then Adam" is `chain(clipByGlobalNorm({ maxNorm: 1 }), adam())`, an
  * ordinary optimizer. Every transformation also receives the parameters and the
- * update context unchanged. PyTorch has no equivalent (it clips gradients in
+ * update context unchanged, except that a donation (`context.donate`) passes to
+ * the first only: a later one's gradients are the previous one's updates,
+ * which may share buffers with that one's state. PyTorch has no equivalent (it clips gradients in
  * place before `step()`); the seeds have none either.
  *
  * The chain's updates are added to the parameters like any optimizer's, so the
@@ -85,7 +87,12 @@ export function chain(...transforms: Optimizer[]): Optimizer<ChainState> {
       let updates = grads;
       const states: StateValue[] = [];
       list.forEach((t, i) => {
-        const r = t.update(updates, state[i], params, context);
+        const r = t.update(
+          updates,
+          state[i],
+          params,
+          i === 0 || !context?.donate ? context : { ...context, donate: false },
+        );
         updates = r.updates;
         states.push(r.state);
       });

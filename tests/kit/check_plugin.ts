@@ -373,6 +373,29 @@ function _checkOptimizer(
     _assertUnchanged(p, before.p, "params");
     _assertUnchanged(state, before.s, "state");
   });
+  checks.run("computes the same steps when its grads and state are donated, and with step() if it has one", () => {
+    const opt = make();
+    const copy = <T extends StateValue>(value: T) => _roundTrip(value) as T;
+    const plain = run(opt, 3);
+    let p = _x0(), state = opt.init(p);
+    for (let k = 0; k < 3; k++) {
+      const { value, grad: g } = valueAndGrad(_quadratic)(p);
+      const context = { ..._quadraticContext(value.item()), donate: true };
+      if (opt.step !== undefined && k % 2 === 1) {
+        // step() may write over p too: it gets a copy, as a caller that donates owns what it donates.
+        const r = opt.step(g, copy(state), copy(p as StateValue) as _Params, context);
+        p = r.params as _Params;
+        state = r.state;
+      } else {
+        const r = opt.update(g, copy(state), p, context);
+        if (k === 0) _assertSame(r.updates, plain.updates[0], "the first update with donation and without");
+        p = applyUpdates(p, r.updates);
+        state = r.state;
+      }
+    }
+    _assertSame(p, plain.p, "the parameters after 3 steps with donation and without");
+    _assertSame(state, plain.state, "the states after 3 steps with donation and without");
+  });
   checks.run("is deterministic", () => {
     const a = run(make(), 3), b = run(make(), 3);
     _assertSame(a.updates, b.updates, "the updates of two runs");
@@ -606,7 +629,8 @@ function _checkBackend(checks: _Checks, plugin: Plugin<"backend">, base: Record<
  * - layer: init/apply shape and state contract; init deterministic for a seed;
  *   backward against central differences for the input and every parameter
  *   (second order where claimed); no mutation; determinism;
- * - optimizer: plain-data state; updates shaped like the params; no mutation of
+ * - optimizer: plain-data state; updates shaped like the params; the same steps
+ *   with donated buffers (`context.donate`) and through `step()` where defined; no mutation of
  *   grads, params or state; determinism; at least halving a convex quadratic
  *   under `minimize`; state saved to JSON and restored continuing bit for bit;
  *   where `secondOrder`, using the update context and failing clearly without it;

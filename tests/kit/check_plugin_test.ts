@@ -168,6 +168,25 @@ Deno.test("checkPlugin() fails an optimizer that mutates its state", async () =>
   );
 });
 
+Deno.test("checkPlugin() fails an optimizer whose step() disagrees with update() then applyUpdates()", async () => {
+  const base = sgdLike("bad-step");
+  const plugin: Plugin<"optimizer"> = {
+    ...base,
+    create: (options) => {
+      const opt = base.create(options) as Optimizer;
+      // Forgets the learning rate: θ − g instead of θ − 0.1·g.
+      return {
+        ...opt,
+        step: (g, s, p) => ({ params: treeMap((x, gi) => sub(x, gi!), p, g), state: opt.update(g, s, p).state }),
+      };
+    },
+  };
+  assert.match(
+    (await failures(plugin))!,
+    /✗ computes the same steps when its grads and state are donated, and with step\(\) if it has one: the parameters after 3 steps/,
+  );
+});
+
 Deno.test("checkPlugin() fails an optimizer whose state is not plain data", async () => {
   const plugin = sgdLike("functional-state", undefined, () => ({ step: 0, schedule: (() => 1) as unknown as number }));
   assert.match((await failures(plugin))!, /✗ keeps its state as plain data .*: .*schedule/);
