@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Backend, jsBackend } from "./backend.ts";
+import { type Backend, type BinaryKernel, jsBackend, type UnaryKernel } from "./backend.ts";
 import type { TypedArray } from "./tensor.ts";
 import { relaxedBase64, simdBase64 } from "./wasm/kernels_wasm.ts";
 
@@ -20,6 +20,8 @@ interface KernelExports {
   workspace_f32(width: number): number;
   workspace_f64(width: number): number;
   adam_f32: AdamFn;
+  /** elementwise.c: `${op}_f32`, `${op}_scalar_f32`, … (see {@linkcode elementwiseKernels}). */
+  [kernel: string]: unknown;
 }
 
 /**
@@ -215,6 +217,205 @@ function adamKernel(exports: KernelExports, scratch: Scratch): NonNullable<Backe
   };
 }
 
+/** Float32 elementwise calls on fewer elements than this stay in TypeScript (the copies and the call would cost more). */
+const SMALL_ELEMENTWISE = 512;
+
+/**
+ * Elementwise calls run in chunks of this many float32 elements per array (64 KB), so a chunk stays in
+ * the L2 cache from the copy in, through the kernel, to the copy out, and the scratch region stays small.
+ */
+const CHUNK = 16384;
+
+/** The unary kernels of elementwise.c; the others (exp, log, tanh, …) stay in TypeScript. */
+const UNARY_OPS = ["relu", "step", "neg", "abs", "square", "sqrt"] as const;
+
+/** The binary kernels of elementwise.c; maximum, minimum, pow and the comparisons stay in TypeScript. */
+const BINARY_OPS = ["add", "sub", "mul", "div"] as const;
+
+/** `f(x, n)`: `x[i] = f(x[i])`, in place. */
+type UnaryFn = (x: number, n: number) => void;
+/** `f(a, b, n)`: `a[i] = a[i] op b[i]`; with a number `b` (`_scalar`), `a[i] = a[i] op b`. */
+type PairFn = (a: number, b: number, n: number) => void;
+/** `f(x, b, n)` (`_scalar_left`): `b[i] = x op b[i]`. */
+type LeftFn = (x: number, b: number, n: number) => void;
+/** `f(a, b, rows, cols)`: `a[r, c] = a[r, c] op b[c]` (`_rows`), or `b[r, c] = a[c] op b[r, c]` (`_rows_left`). */
+type RowsFn = (a: number, b: number, rows: number, cols: number) => void;
+
+/** Whether `x` shares memory with `out` without being exactly its elements (then the JS loop's order decides the result). */
+function overlapsPartly(x: TypedArray, out: TypedArray): boolean {
+  if (x.buffer !== out.buffer || (x.byteOffset === out.byteOffset && x.length === out.length)) return false;
+  return x.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < x.byteOffset + x.byteLength;
+}
+
+/**
+ * Runs an in-place kernel over `out.length` float32 elements, chunk by chunk: copies the chunk of `first`
+ * (and of `second`, of the same length) into scratch, calls `run(pFirst, pSecond, length)`, which leaves the
+ * result where `first`'s chunk was, and copies that to `out`. A chunk is read before it is written, so
+ * `out` may be `first` or `second`. `false`, having done nothing, when the scratch cannot hold a chunk.
+ */
+function streamed(
+  scratch: Scratch,
+  first: Float32Array,
+  second: Float32Array | undefined,
+  out: Float32Array,
+  run: (p: number, q: number, n: number) => void,
+): boolean {
+  const n = out.length, chunk = Math.min(n, CHUNK);
+  const p = scratch.base, q = align(p + chunk * 4);
+  if (!scratch.reserve(second === undefined ? q : align(q + chunk * 4))) return false;
+  const view = scratch.f32, ip = p >> 2, iq = q >> 2;
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk), len = end - start;
+    view.set(len === n ? first : first.subarray(start, end), ip);
+    if (second !== undefined) view.set(len === n ? second : second.subarray(start, end), iq);
+    run(p, q, len);
+    out.set(view.subarray(ip, ip + len), start);
+  }
+  return true;
+}
+
+/**
+ * Runs an in-place row kernel over a `rows×cols` float32 matrix: copies `row` (its first `cols` elements)
+ * into scratch once, then whole rows of `matrix` chunk by chunk, calls `run(pMatrix, pRow, rowsInChunk)`,
+ * which leaves the result where the matrix chunk was, and copies that to `out`. `out` may be `matrix`.
+ */
+function byRows(
+  scratch: Scratch,
+  matrix: Float32Array,
+  row: Float32Array,
+  out: Float32Array,
+  rows: number,
+  cols: number,
+  run: (pMatrix: number, pRow: number, rows: number) => void,
+): boolean {
+  const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK / cols)));
+  const pr = scratch.base, pm = align(pr + cols * 4);
+  if (!scratch.reserve(align(pm + chunkRows * cols * 4))) return false;
+  const view = scratch.f32, ir = pr >> 2, im = pm >> 2;
+  view.set(row.length === cols ? row : row.subarray(0, cols), ir);
+  for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+    const r1 = Math.min(rows, r0 + chunkRows), len = (r1 - r0) * cols;
+    view.set(len === matrix.length ? matrix : matrix.subarray(r0 * cols, r1 * cols), im);
+    run(pm, pr, r1 - r0);
+    out.set(view.subarray(im, im + len), r0 * cols);
+  }
+  return true;
+}
+
+/**
+ * Column sums of `x` viewed as `[outer, n, inner]`, as jsBackend's: for each outer block, a double
+ * accumulator per column (in scratch) receives the rows in order, chunk by chunk of whole rows, and is
+ * rounded to float32 once (`out.set` of the float64 accumulators, as the TypeScript kernel does).
+ */
+function sumColumns(
+  scratch: Scratch,
+  kernel: RowsFn,
+  x: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+  out: Float32Array,
+): boolean {
+  const chunkRows = Math.max(1, Math.min(n, Math.floor(CHUNK / inner)));
+  const pa = scratch.base, px = align(pa + inner * 8);
+  if (!scratch.reserve(align(px + chunkRows * inner * 4))) return false;
+  const f64 = scratch.f64, f32 = scratch.f32, ia = pa >> 3, ix = px >> 2;
+  for (let o = 0; o < outer; o++) {
+    f64.fill(0, ia, ia + inner);
+    for (let k0 = 0; k0 < n; k0 += chunkRows) {
+      const k1 = Math.min(n, k0 + chunkRows);
+      f32.set(x.subarray((o * n + k0) * inner, (o * n + k1) * inner), ix);
+      kernel(px, pa, k1 - k0, inner);
+    }
+    out.set(f64.subarray(ia, ia + inner), o * inner);
+  }
+  return true;
+}
+
+/**
+ * The float32 elementwise kernels of elementwise.c over one instance of the module: unary relu, step,
+ * neg, abs, square and sqrt; binary add, sub, mul and div on equal lengths, a scalar on either side, or
+ * a row broadcast (`[rows, cols] op [cols]` and `[cols] op [rows, cols]`); the fused bias + activation;
+ * column sums (`inner > 1`). Each copies its inputs into scratch chunk by chunk, runs in place and copies
+ * the result out, giving jsBackend's bits (see elementwise.c). Calls on fewer than
+ * {@linkcode SMALL_ELEMENTWISE} elements, with an array that is not a Float32Array, with an output that
+ * overlaps an input other than exactly, and every other kernel and shape run {@linkcode jsBackend}'s.
+ */
+function elementwiseKernels(
+  exports: KernelExports,
+  scratch: Scratch,
+): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation"> {
+  const fn = <F>(name: string) => exports[name] as F;
+  const unaryFns = new Map<UnaryKernel, UnaryFn>(UNARY_OPS.map((op) => [op, fn(`${op}_f32`)]));
+  const binaryFns = new Map<
+    BinaryKernel,
+    { same: PairFn; right: PairFn; left: LeftFn; rows: RowsFn; rowsLeft: RowsFn }
+  >(
+    BINARY_OPS.map((op) => [op, {
+      same: fn(`${op}_f32`),
+      right: fn(`${op}_scalar_f32`),
+      left: fn(`${op}_scalar_left_f32`),
+      rows: fn(`${op}_rows_f32`),
+      rowsLeft: fn(`${op}_rows_left_f32`),
+    }]),
+  );
+  const biasNone = binaryFns.get("add")!.rows, biasRelu = fn<RowsFn>("add_relu_rows_f32");
+  const columns = fn<RowsFn>("sum_columns_f32");
+  const f32 = Float32Array;
+  return {
+    unary(op, x, out) {
+      const kernel = unaryFns.get(op);
+      if (
+        kernel !== undefined && out.length >= SMALL_ELEMENTWISE && x instanceof f32 && out instanceof f32 &&
+        x.length === out.length && !overlapsPartly(x, out) &&
+        streamed(scratch, x, undefined, out, (p, _, n) => kernel(p, n))
+      ) return;
+      jsBackend.unary(op, x, out);
+    },
+    binary(op, a, aShape, b, bShape, out, outShape) {
+      const k = binaryFns.get(op), size = out.length;
+      if (
+        k !== undefined && size >= SMALL_ELEMENTWISE && a instanceof f32 && b instanceof f32 && out instanceof f32 &&
+        !overlapsPartly(a, out) && !overlapsPartly(b, out)
+      ) {
+        // The three contiguous cases of jsBackend.binary, in its order, then the row broadcasts.
+        const cols = outShape[outShape.length - 1], rows = size / cols;
+        if (a.length === size && b.length === size) {
+          if (streamed(scratch, a, b, out, k.same)) return;
+        } else if (b.length === 1 && a.length === size) {
+          const y = b[0];
+          if (streamed(scratch, a, undefined, out, (p, _, n) => k.right(p, y, n))) return;
+        } else if (a.length === 1 && b.length === size) {
+          const x = a[0];
+          if (streamed(scratch, b, undefined, out, (p, _, n) => k.left(x, p, n))) return;
+        } else if (a.length === size && b.length === cols && bShape[bShape.length - 1] === cols) {
+          if (byRows(scratch, a, b, out, rows, cols, (pm, pr, r) => k.rows(pm, pr, r, cols))) return;
+        } else if (b.length === size && a.length === cols && aShape[aShape.length - 1] === cols) {
+          if (byRows(scratch, b, a, out, rows, cols, (pm, pr, r) => k.rowsLeft(pr, pm, r, cols))) return;
+        }
+      }
+      jsBackend.binary(op, a, aShape, b, bShape, out, outShape);
+    },
+    reduce(op, x, outer, n, inner, out) {
+      if (
+        op === "sum" && inner > 1 && n * inner >= SMALL_ELEMENTWISE && x instanceof f32 && out instanceof f32 &&
+        x.length === outer * n * inner && out.length === outer * inner && !overlapsPartly(x, out) &&
+        sumColumns(scratch, columns, x, outer, n, inner, out)
+      ) return;
+      jsBackend.reduce(op, x, outer, n, inner, out);
+    },
+    biasActivation(x, bias, out, rows, cols, activation) {
+      const size = rows * cols, kernel = activation === "relu" ? biasRelu : biasNone;
+      if (
+        size >= SMALL_ELEMENTWISE && x instanceof f32 && bias instanceof f32 && out instanceof f32 &&
+        x.length === size && out.length === size && bias.length === cols && !overlapsPartly(x, out) &&
+        !overlapsPartly(bias, out) && byRows(scratch, x, bias, out, rows, cols, (pm, pr, r) => kernel(pm, pr, r, cols))
+      ) return;
+      jsBackend.biasActivation!(x, bias, out, rows, cols, activation);
+    },
+  };
+}
+
 /**
  * Whether this engine runs the WebAssembly SIMD kernel.
  *
@@ -277,6 +478,7 @@ export function createWasmBackend(relaxed = true): Backend {
   return {
     ...jsBackend,
     name: "wasm",
+    ...elementwiseKernels(exports, scratch),
     matmul: gemmKernel(exports, scratch),
     adamStep: adamKernel(exports, scratch),
   };

@@ -63,11 +63,16 @@ function checkMatmul(
   }
 }
 
+/** A number as a message shows it, −0 included. */
+const showValue = (x: number) => (Object.is(x, -0) ? "-0" : String(x));
+
 /** Asserts that two arrays hold the same values (`Object.is`: −0 ≠ 0, NaN = NaN), naming the first that differs. */
 function assertSameValues(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
   assert.equal(got.length, want.length, `${what}: length`);
   for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) assert.fail(`${what}: element ${i} is ${got[i]}, expected ${want[i]}`);
+    if (!Object.is(got[i], want[i])) {
+      assert.fail(`${what}: element ${i} is ${showValue(got[i])}, expected ${showValue(want[i])}`);
+    }
   }
 }
 
@@ -189,6 +194,250 @@ function checkContiguousBinary(backend: Backend, rng: Random, op: BinaryKernel, 
   }
 }
 
+/**
+ * Lengths around the wasm backend's elementwise threshold (512 float32
+ * elements), its chunks (16384 elements), and not multiples of the SIMD width.
+ */
+const ELEMENTWISE_LENGTHS = [3, 511, 512, 513, 16387];
+
+/** A length above the threshold whose last three elements are the SIMD kernels' scalar tail. */
+const TAIL_LENGTH = 515;
+
+/**
+ * `[rows, cols]` shapes for row broadcasts, the fused bias and column sums:
+ * tails of 1–3 columns, the MLP's 128×10, several chunks of whole rows, and
+ * rows longer than a chunk.
+ */
+const ROW_SHAPES: [number, number][] = [[3, 5], [5, 103], [128, 10], [7, 73], [70, 257], [2, 16390]];
+
+/** NaN, ±Infinity, ±0, float32 subnormals and the smallest normal, values whose float32 square, sum or rounding overflows. */
+const SPECIALS = [0, -0, Number.NaN, Infinity, -Infinity, 1e-40, -1.4e-45, 1.1754942e-38, 3.4e38, -3e38, 1e300, 5e-324];
+
+/** Values for the elementwise kernels: a third of them {@linkcode SPECIALS}. */
+function edgeValues(rng: Random, length: number, dtype: Dtype): TypedArray {
+  const out = values(rng, length, dtype);
+  for (let i = 0; i < length; i++) if (rng.int(3) === 0) out[i] = SPECIALS[rng.int(SPECIALS.length)];
+  return out;
+}
+
+/**
+ * Runs `call` on `backend` and on {@linkcode jsBackend}, each on its own
+ * copies of `arrays` (outputs among them, so an output may be an input), and
+ * compares every array afterwards bit for bit: the outputs, and the inputs,
+ * which must be left alone.
+ */
+function sameAsJs(backend: Backend, what: string, arrays: TypedArray[], call: (be: Backend, xs: TypedArray[]) => void) {
+  const got = arrays.map((x) => x.slice()), want = arrays.map((x) => x.slice());
+  call(backend, got);
+  call(jsBackend, want);
+  got.forEach((x, i) => assertSameValues(x, want[i], `${what}: array ${i}`));
+}
+
+const WASM_UNARY = ["relu", "step", "neg", "abs", "square", "sqrt"] as const;
+const WASM_BINARY = ["add", "sub", "mul", "div"] as const;
+
+/**
+ * The unary kernels on fresh, aliased (out === x) and overlapping (out
+ * shifted by 3 in x's buffer) outputs, and with every special value in the
+ * scalar tail.
+ */
+function checkUnary(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  for (const n of ELEMENTWISE_LENGTHS) {
+    const x = edgeValues(rng, n, dtype);
+    for (const op of WASM_UNARY) {
+      const what = `${be.name} unary ${op} ${dtype} n=${n}`;
+      sameAsJs(be, what, [x, make(n).fill(Number.NaN)], (b, [x, out]) => b.unary(op, x, out));
+      sameAsJs(be, `${what} (out === x)`, [x], (b, [x]) => b.unary(op, x, x));
+      const buffer = make(n + 3);
+      buffer.set(x);
+      sameAsJs(be, `${what} (overlapping)`, [buffer], (b, [s]) => b.unary(op, s.subarray(0, n), s.subarray(3)));
+    }
+  }
+  for (let j = 0; j < SPECIALS.length; j += 3) {
+    const x = edgeValues(rng, TAIL_LENGTH, dtype);
+    x.set(SPECIALS.slice(j, j + 3), TAIL_LENGTH - 3);
+    for (const op of WASM_UNARY) {
+      const what = `${be.name} unary ${op} ${dtype} with ${SPECIALS.slice(j, j + 3)} in the tail`;
+      sameAsJs(be, what, [x, make(TAIL_LENGTH)], (b, [x, out]) => b.unary(op, x, out));
+    }
+  }
+}
+
+/**
+ * The binary kernels on equal lengths (out fresh, === a, === b), with a
+ * scalar on either side, mixed dtypes and an overlapping output; then every
+ * pair of special values in the scalar tail of each contiguous kernel.
+ */
+function checkBinary(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  for (const n of ELEMENTWISE_LENGTHS) {
+    const a = edgeValues(rng, n, dtype), b = edgeValues(rng, n, dtype), s = [n];
+    for (const op of WASM_BINARY) {
+      const what = `${be.name} binary ${op} ${dtype} n=${n}`;
+      sameAsJs(be, what, [a, b, make(n)], (k, [a, b, out]) => k.binary(op, a, s, b, s, out, s));
+      sameAsJs(be, `${what} (out === a)`, [a, b], (k, [a, b]) => k.binary(op, a, s, b, s, a, s));
+      sameAsJs(be, `${what} (out === b)`, [a, b], (k, [a, b]) => k.binary(op, a, s, b, s, b, s));
+      sameAsJs(be, `${what} (a === b === out)`, [a], (k, [a]) => k.binary(op, a, s, a, s, a, s));
+      for (const y of [0.5, 0, -0, Number.NaN, Infinity, -Infinity, 1e-40, a[1]]) {
+        const scalar = make(1).fill(y);
+        sameAsJs(be, `${what} scalar right ${y}`, [a, scalar, make(n)], (k, [a, y, out]) => {
+          k.binary(op, a, s, y, [], out, s);
+          k.binary(op, a, s, y, [1], a, s);
+        });
+        sameAsJs(be, `${what} scalar left ${y}`, [a, scalar, make(n)], (k, [a, y, out]) => {
+          k.binary(op, y, [], a, s, out, s);
+          k.binary(op, y, [1], a, s, a, s);
+        });
+      }
+      const other = dtype === "float32" ? Float64Array.from(b) : Float32Array.from(b);
+      sameAsJs(be, `${what} with mixed dtypes`, [a, other, new Float64Array(n)], (k, [a, b, out]) => {
+        k.binary(op, a, s, b, s, out, s);
+        k.binary(op, b, s, a, s, out, s);
+      });
+      const buffer = make(n + 3);
+      buffer.set(a);
+      sameAsJs(be, `${what} (overlapping)`, [buffer, b], (k, [x, b]) => {
+        k.binary(op, x.subarray(0, n), s, b, s, x.subarray(3), s);
+        k.binary(op, b, s, x.subarray(3), s, x.subarray(0, n), s);
+      });
+    }
+  }
+  const n = TAIL_LENGTH, s = [n];
+  for (const y of SPECIALS) {
+    for (let j = 0; j < SPECIALS.length; j += 3) {
+      const a = edgeValues(rng, n, dtype), b = edgeValues(rng, n, dtype), scalar = make(1).fill(y);
+      a.set(SPECIALS.slice(j, j + 3), n - 3);
+      b.fill(y, n - 3);
+      for (const op of WASM_BINARY) {
+        const what = `${be.name} binary ${op} ${dtype} with ${SPECIALS.slice(j, j + 3)} and ${y} in the tail`;
+        sameAsJs(be, what, [a, b, scalar, make(n), make(n), make(n), make(n)], (k, [a, b, y, ...outs]) => {
+          k.binary(op, a, s, b, s, outs[0], s);
+          k.binary(op, b, s, a, s, outs[1], s);
+          k.binary(op, a, s, y, [], outs[2], s);
+          k.binary(op, y, [], a, s, outs[3], s);
+        });
+      }
+    }
+  }
+}
+
+/**
+ * A `[80, 7]` matrix whose last three columns (the row kernels' scalar tail)
+ * hold every special value, and rows `[7]` whose last three do in turn.
+ */
+function tailMatrices(rng: Random, dtype: Dtype): { matrix: TypedArray; rows: TypedArray[] } {
+  const matrix = edgeValues(rng, 80 * 7, dtype);
+  for (let r = 0; r < 80; r++) matrix.fill(SPECIALS[r % SPECIALS.length], r * 7 + 4, r * 7 + 7);
+  const rows = [];
+  for (let j = 0; j < SPECIALS.length; j += 3) {
+    const row = edgeValues(rng, 7, dtype);
+    row.set(SPECIALS.slice(j, j + 3), 4);
+    rows.push(row);
+  }
+  return { matrix, rows };
+}
+
+/**
+ * Row broadcasts `[rows, cols] op [cols]` and `[cols] op [rows, cols]`, as
+ * rank 2 and 3, fresh and aliased, and with every pair of special values in
+ * the row tails.
+ */
+function checkRows(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  for (const [rows, cols] of ROW_SHAPES) {
+    const n = rows * cols, m = edgeValues(rng, n, dtype), row = edgeValues(rng, cols, dtype);
+    for (const op of WASM_BINARY) {
+      const what = `${be.name} binary ${op} ${dtype} [${rows}, ${cols}] with [${cols}]`;
+      for (const [ms, rs] of [[[rows, cols], [cols]], [[rows, cols], [1, cols]], [[1, rows, cols], [1, 1, cols]]]) {
+        sameAsJs(be, `${what}: [${ms}] op [${rs}]`, [m, row, make(n).fill(Number.NaN)], (k, [m, r, out]) => {
+          k.binary(op, m, ms, r, rs, out, ms);
+        });
+        sameAsJs(be, `${what}: [${rs}] op [${ms}]`, [m, row, make(n).fill(Number.NaN)], (k, [m, r, out]) => {
+          k.binary(op, r, rs, m, ms, out, ms);
+        });
+        sameAsJs(be, `${what}: [${ms}] op [${rs}] into the matrix`, [m, row], (k, [m, r]) => {
+          k.binary(op, m, ms, r, rs, m, ms);
+          k.binary(op, r, rs, m, ms, m, ms);
+        });
+      }
+    }
+  }
+  const { matrix, rows } = tailMatrices(rng, dtype), ms = [80, 7], rs = [7];
+  for (const row of rows) {
+    for (const op of WASM_BINARY) {
+      const what = `${be.name} binary ${op} ${dtype} [80, 7] with special values in the row tails`;
+      sameAsJs(be, what, [matrix, row, make(80 * 7), make(80 * 7)], (k, [m, r, out, outLeft]) => {
+        k.binary(op, m, ms, r, rs, out, ms);
+        k.binary(op, r, rs, m, ms, outLeft, ms);
+      });
+    }
+  }
+}
+
+/**
+ * The fused bias + activation, fresh and in place (out === x, as the linear
+ * op calls it), and with every pair of special values in the row tails.
+ */
+function checkBiasActivation(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  for (const [rows, cols] of [...ROW_SHAPES, [1, 600], [128, 256]] as [number, number][]) {
+    const n = rows * cols, x = edgeValues(rng, n, dtype), bias = edgeValues(rng, cols, dtype);
+    for (const activation of ["none", "relu"] as const) {
+      const what = `${be.name} biasActivation ${activation} ${dtype} ${rows}×${cols}`;
+      sameAsJs(be, what, [x, bias, make(n).fill(Number.NaN)], (k, [x, b, out]) => {
+        k.biasActivation!(x, b, out, rows, cols, activation);
+      });
+      sameAsJs(be, `${what} (out === x)`, [x, bias], (k, [x, b]) => k.biasActivation!(x, b, x, rows, cols, activation));
+    }
+  }
+  const { matrix, rows } = tailMatrices(rng, dtype);
+  for (const bias of rows) {
+    for (const activation of ["none", "relu"] as const) {
+      const what = `${be.name} biasActivation ${activation} ${dtype} 80×7 with special values in the row tails`;
+      sameAsJs(be, what, [matrix, bias, make(80 * 7)], (k, [x, b, out]) => {
+        k.biasActivation!(x, b, out, 80, 7, activation);
+      });
+    }
+  }
+}
+
+/**
+ * Sums over the middle axis of `[outer, n, inner]`: column sums (several
+ * chunks of rows, rows longer than a chunk, several outer blocks), row sums,
+ * and special values; and in both the SIMD columns and the scalar tail, a
+ * column of −0 (the sum is +0), one whose sum overflows float32 only when
+ * rounded, and one of subnormals.
+ */
+function checkSums(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  const shapes: [number, number, number][] = [
+    [1, 128, 256],
+    [1, 128, 10],
+    [3, 37, 29],
+    [1, 300, 70],
+    [2, 5, 16390],
+    [1, 80, 7],
+    [1, 513, 1],
+    [4, 600, 1],
+  ];
+  for (const [outer, n, inner] of shapes) {
+    for (const special of [false, true]) {
+      const x = special ? edgeValues(rng, outer * n * inner, dtype) : values(rng, outer * n * inner, dtype);
+      if (!special && inner === 7) {
+        // Columns 0–2 are SIMD lanes, 4–6 the scalar tail; the other shapes keep ordinary values there.
+        for (let k = 0; k < outer * n; k++) {
+          x.set([-0, 3e38, 1e-40], k * inner), x.set([-0, 3e38, 1e-40], k * inner + 4);
+        }
+      }
+      const what = `${be.name} reduce sum ${dtype} [${outer}, ${n}, ${inner}]${special ? " with special values" : ""}`;
+      sameAsJs(be, what, [x, make(outer * inner).fill(Number.NaN)], (k, [x, out]) => {
+        k.reduce("sum", x, outer, n, inner, out);
+      });
+    }
+  }
+}
+
 /** Edge shapes [m, n, k]: vectors, k = 1, odd sizes, k across two packed blocks, m across two row blocks. */
 const EDGE_SHAPES: [number, number, number][] = [
   [1, 1, 1],
@@ -274,6 +523,28 @@ for (const { name, backend, why } of candidates) {
           },
         );
       }
+
+      await t.step(
+        "unary, binary, bias and sum kernels give the TypeScript kernels' bits around the wasm thresholds",
+        async (t) => {
+          const rng = new Random(23);
+          for (const dtype of ["float32", "float64"] as const) {
+            await t.step(
+              `unary ${dtype}: special values, aliased and overlapping outputs`,
+              () => checkUnary(be, rng, dtype),
+            );
+            await t.step(
+              `binary ${dtype}: equal lengths and scalars, aliased and mixed`,
+              () => checkBinary(be, rng, dtype),
+            );
+            await t.step(`binary ${dtype}: row broadcasts`, () => checkRows(be, rng, dtype));
+            if (be.biasActivation !== undefined) {
+              await t.step(`biasActivation ${dtype}`, () => checkBiasActivation(be, rng, dtype));
+            }
+            await t.step(`reduce sum ${dtype}: columns and rows`, () => checkSums(be, rng, dtype));
+          }
+        },
+      );
 
       await t.step("elementwise and reduction kernels agree with the default ones", () => {
         const rng = new Random(3);

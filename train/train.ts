@@ -158,7 +158,7 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * `batching` says (full batch, single sample, fixed minibatches made once, or
  * minibatches reshuffled every epoch); each batch is one iteration (update):
  *   J(θ) = loss(model(θ; x_B), y_B) + Σ penalties(θ),  g = ∂J/∂θ (by the flow graph),
- *   θ ← θ + optimizer.update(g),  then each regularizer's `project`.
+ *   θ ← θ + optimizer.update(g)  (or optimizer.step),  then each regularizer's `project`.
  * The learning-rate schedule sees the step (0 for the first update).
  * Second-order optimizers get the full `UpdateContext` for the current batch:
  * `loss`, `evaluate(θ′)`, the exact `hvp(θ′, v)` and the Gauss–Newton product
@@ -166,6 +166,13 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * the penalties' exact Hessian). Layer state (batch-norm
  * running statistics) is threaded from step to step; stochastic layers get a
  * generator forked from the seed for each step.
+ *
+ * A step allocates no new parameters or optimizer state: it donates the old
+ * buffers (JAX's buffer donation; PyTorch's `optimizer.step()` also works in
+ * place) and uses the optimizer's fused `step` where it has one (Adam).
+ * Nothing you can see changes under you: the caller's `initial` tensors, and
+ * any `params` or `snapshot()` a callback takes, are never written over (the
+ * step after such a read allocates afresh).
  *
  * After each epoch the validation set (if any) is evaluated in evaluation mode,
  * early stopping is updated, and callbacks run (progress bar, loggers,

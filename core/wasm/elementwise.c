@@ -1,0 +1,147 @@
+/*
+ * gradflow's WebAssembly SIMD elementwise kernels for float32 (linked into the same module as gemm.c and adam.c).
+ *
+ * Every kernel works in place on arrays that core/backend_wasm.ts has copied into this module's memory,
+ * four lanes at a time (f32x4), then one element at a time for the tail, with the same operation. The
+ * results are jsBackend's (core/backend.ts) bit for bit:
+ *
+ * - The JS loops compute in double and round once when they store to a Float32Array. For one +, −, ×, ÷
+ *   or √ of float32 operands that equals the float32 operation (double carries more than 2·24 + 2 bits, so
+ *   the double rounding is innocuous), so f32x4.add/sub/mul/div/sqrt give the same bits.
+ * - neg, abs, relu and step only move or clear bits, written to reproduce the JS expressions exactly,
+ *   NaN and signed zeros included (see relu4 and step4).
+ * - Sums accumulate in double (f64x2, the float32 lanes promoted exactly) in the JS kernel's order,
+ *   and the caller rounds each to float32 once, as the JS kernel does.
+ *
+ * Built with -ffp-contract=off and without relaxed SIMD, so the relaxed build of the module carries the
+ * same code. Scratch layout and chunking are the caller's: pointers are byte offsets into this memory.
+ */
+
+#include <wasm_simd128.h>
+
+typedef int i32;
+
+#define EXPORT(name) __attribute__((export_name(name)))
+/* Before the tail loops (at most three elements): clang would otherwise vectorize and unroll them too. */
+#define TAIL _Pragma("clang loop vectorize(disable) unroll(disable)")
+
+/* ---------------------------------------------------------------- the operations: four lanes and one */
+
+/* relu, as the JS kernel `v > 0 ? v : (v === v ? 0 : v)`: keep v unless v ≤ 0 (never true for NaN), else +0. */
+static inline v128_t relu4(v128_t v) { return wasm_v128_andnot(v, wasm_f32x4_le(v, wasm_f32x4_splat(0.0f))); }
+static inline float relu1(float v) { return v <= 0.0f ? 0.0f : v; }
+
+/* step, as `v > 0 ? 1 : 0` (0 for NaN): the all-ones mask of v > 0 keeps the bits of 1.0f. */
+static inline v128_t step4(v128_t v) {
+  return wasm_v128_and(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
+}
+static inline float step1(float v) { return v > 0.0f ? 1.0f : 0.0f; }
+
+/* neg and abs flip or clear the sign bit, as JS's -v and Math.abs (NaN stays NaN). */
+static inline v128_t neg4(v128_t v) { return wasm_f32x4_neg(v); }
+static inline float neg1(float v) { return -v; }
+static inline v128_t abs4(v128_t v) { return wasm_f32x4_abs(v); }
+static inline float abs1(float v) { return __builtin_fabsf(v); }
+static inline v128_t square4(v128_t v) { return wasm_f32x4_mul(v, v); }
+static inline float square1(float v) { return v * v; }
+static inline v128_t sqrt4(v128_t v) { return wasm_f32x4_sqrt(v); }
+static inline float sqrt1(float v) { return __builtin_sqrtf(v); }
+
+static inline v128_t add4(v128_t a, v128_t b) { return wasm_f32x4_add(a, b); }
+static inline float add1(float a, float b) { return a + b; }
+static inline v128_t sub4(v128_t a, v128_t b) { return wasm_f32x4_sub(a, b); }
+static inline float sub1(float a, float b) { return a - b; }
+static inline v128_t mul4(v128_t a, v128_t b) { return wasm_f32x4_mul(a, b); }
+static inline float mul1(float a, float b) { return a * b; }
+static inline v128_t div4(v128_t a, v128_t b) { return wasm_f32x4_div(a, b); }
+static inline float div1(float a, float b) { return a / b; }
+/* The fused bias + ReLU of Backend.biasActivation: the sum rounded to float32, then relu. */
+static inline v128_t add_relu4(v128_t a, v128_t b) { return relu4(wasm_f32x4_add(a, b)); }
+static inline float add_relu1(float a, float b) { return relu1(a + b); }
+
+/* ---------------------------------------------------------------- the loops */
+
+/* NAME_f32(x, n): x[i] = NAME(x[i]) for i < n. */
+#define UNARY(NAME)                                                                 \
+  EXPORT(#NAME "_f32") void NAME##_f32(float *x, i32 n) {                           \
+    i32 i = 0;                                                                      \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(x + i, NAME##4(wasm_v128_load(x + i))); \
+    TAIL for (; i < n; i++) x[i] = NAME##1(x[i]);                                        \
+  }
+
+/*
+ * For a binary operation OP, the three contiguous shapes of jsBackend.binary and the row broadcast:
+ *   OP_f32(a, b, n)                  a[i] = a[i] OP b[i]
+ *   OP_scalar_f32(a, y, n)           a[i] = a[i] OP y
+ *   OP_scalar_left_f32(x, b, n)      b[i] = x OP b[i]
+ *   OP_rows_f32(a, b, rows, cols)    a[r, c] = a[r, c] OP b[c]
+ *   OP_rows_left_f32(a, b, rows, cols)  b[r, c] = a[c] OP b[r, c]
+ */
+#define BINARY(OP)                                                                                       \
+  EXPORT(#OP "_f32") void OP##_f32(float *a, const float *b, i32 n) {                                    \
+    i32 i = 0;                                                                                           \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, OP##4(wasm_v128_load(a + i), wasm_v128_load(b + i))); \
+    TAIL for (; i < n; i++) a[i] = OP##1(a[i], b[i]);                                                         \
+  }                                                                                                      \
+  EXPORT(#OP "_scalar_f32") void OP##_scalar_f32(float *a, float y, i32 n) {                             \
+    v128_t y4 = wasm_f32x4_splat(y);                                                                     \
+    i32 i = 0;                                                                                           \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, OP##4(wasm_v128_load(a + i), y4));                 \
+    TAIL for (; i < n; i++) a[i] = OP##1(a[i], y);                                                            \
+  }                                                                                                      \
+  EXPORT(#OP "_scalar_left_f32") void OP##_scalar_left_f32(float x, float *b, i32 n) {                   \
+    v128_t x4 = wasm_f32x4_splat(x);                                                                     \
+    i32 i = 0;                                                                                           \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(b + i, OP##4(x4, wasm_v128_load(b + i)));                 \
+    TAIL for (; i < n; i++) b[i] = OP##1(x, b[i]);                                                            \
+  }                                                                                                      \
+  ROWS(OP)
+
+/* OP_rows_f32 alone (the fused bias + ReLU has only this shape). */
+#define ROWS(OP)                                                                                         \
+  EXPORT(#OP "_rows_f32") void OP##_rows_f32(float *a, const float *b, i32 rows, i32 cols) {             \
+    for (i32 r = 0; r < rows; r++, a += cols) {                                                          \
+      i32 c = 0;                                                                                         \
+      for (; c + 4 <= cols; c += 4) wasm_v128_store(a + c, OP##4(wasm_v128_load(a + c), wasm_v128_load(b + c))); \
+      TAIL for (; c < cols; c++) a[c] = OP##1(a[c], b[c]);                                                    \
+    }                                                                                                    \
+  }                                                                                                      \
+  EXPORT(#OP "_rows_left_f32") void OP##_rows_left_f32(const float *a, float *b, i32 rows, i32 cols) {   \
+    for (i32 r = 0; r < rows; r++, b += cols) {                                                          \
+      i32 c = 0;                                                                                         \
+      for (; c + 4 <= cols; c += 4) wasm_v128_store(b + c, OP##4(wasm_v128_load(a + c), wasm_v128_load(b + c))); \
+      TAIL for (; c < cols; c++) b[c] = OP##1(a[c], b[c]);                                                    \
+    }                                                                                                    \
+  }
+
+UNARY(relu)
+UNARY(step)
+UNARY(neg)
+UNARY(abs)
+UNARY(square)
+UNARY(sqrt)
+BINARY(add)
+BINARY(sub)
+BINARY(mul)
+BINARY(div)
+ROWS(add_relu)
+
+/* ---------------------------------------------------------------- sums */
+
+/*
+ * sum_columns_f32(x, acc, rows, cols): acc[j] += x[k, j] for k = 0, 1, …, rows − 1 in turn, in double: the
+ * order of jsBackend's column sums (`acc[j] += x[k][j]`). Two f64x2 accumulators per four columns, the
+ * float32 lanes promoted (exactly); the caller zeroes acc and rounds it to float32 once at the end.
+ */
+EXPORT("sum_columns_f32") void sum_columns_f32(const float *x, double *acc, i32 rows, i32 cols) {
+  for (i32 k = 0; k < rows; k++, x += cols) {
+    i32 j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      v128_t v = wasm_v128_load(x + j);
+      v128_t low = wasm_f64x2_promote_low_f32x4(v), high = wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(v, v, 1, 1));
+      wasm_v128_store(acc + j, wasm_f64x2_add(wasm_v128_load(acc + j), low));
+      wasm_v128_store(acc + j + 2, wasm_f64x2_add(wasm_v128_load(acc + j + 2), high));
+    }
+    TAIL for (; j < cols; j++) acc[j] += (double)x[j];
+  }
+}
