@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { TypedArray } from "./tensor.ts";
+import type { DType, TypedArray } from "./tensor.ts";
 import { createWasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
 
 /** Elementwise functions of one argument that backends implement. */
@@ -114,6 +114,14 @@ export interface Backend {
     scalars: AdamStepScalars,
     param?: TypedArray,
   ): void;
+  /**
+   * Optional: a zeroed buffer of `size` elements in memory this backend's
+   * kernels use without copying (the wasm backend's own memory), for state
+   * that lives across many steps and is updated in place (Adam's moments).
+   * `null` when the backend has none for this dtype and size. Any kernel must
+   * still accept such a buffer, and ordinary arrays, everywhere.
+   */
+  allocate?(dtype: DType, size: number): TypedArray | null;
 }
 
 /** The activations {@linkcode Backend.biasActivation} fuses. */

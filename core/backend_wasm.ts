@@ -1,9 +1,11 @@
 /**
  * The WebAssembly SIMD kernels: a packed, register-tiled matrix product
- * compiled from `wasm/gemm.c` and the fused Adam step from `wasm/adam.c` (one
- * module; the bytes are embedded, so it needs no permission and no native
- * code). They are the default backend's `matmul` and `adamStep` wherever the
- * engine supports WebAssembly SIMD; the other kernels are {@linkcode jsBackend}'s.
+ * compiled from `wasm/gemm.c`, the fused Adam step from `wasm/adam.c` and the
+ * float32 elementwise kernels from `wasm/elementwise.c` (one module; the bytes
+ * are embedded, so it needs no permission and no native code). They are the
+ * default backend's `matmul`, `adamStep`, and float32 `unary`, `binary`,
+ * `biasActivation` and column sums wherever the engine supports WebAssembly
+ * SIMD; the other kernels, dtypes and shapes are {@linkcode jsBackend}'s.
  *
  * @module
  */
@@ -100,23 +102,41 @@ function compile(relaxed: boolean): WebAssembly.Module {
 const align = (bytes: number) => (bytes + 63) & ~63;
 
 /**
- * The scratch region of one instance, from `__heap_base` on, shared by its
- * kernels (each call lays out its own arrays from the start): it grows to the
- * largest call seen and is reused. The typed views follow the memory's buffer,
- * which a grow replaces.
+ * The bytes of WebAssembly memory an instance settles on once it holds
+ * resident buffers (1 GiB: untouched pages cost no physical memory).
+ */
+const RESIDENT_CAPACITY = 1 << 30;
+
+/**
+ * The memory of one instance. From `__heap_base` up lies the scratch region,
+ * shared by the kernels (each call lays out its own arrays from its start):
+ * it grows to the largest call seen and is reused. From the top down lie
+ * resident buffers ({@linkcode Scratch.allocate}): tensors that live in this
+ * memory, so the kernels use them without copying. Growing a memory replaces
+ * its buffer and empties every view of the old one, so before the first
+ * resident buffer the memory grows once to {@linkcode RESIDENT_CAPACITY} and
+ * never again; from then on a call whose scratch would reach the resident
+ * buffers gets `false` from `reserve` (and runs in TypeScript).
  */
 class Scratch {
   readonly base: number;
   f32: Float32Array;
   f64: Float64Array;
+  /** The lowest byte of the resident buffers (the memory's end while there are none). */
+  #floor = Infinity;
+  /** Freed resident regions, for reuse. */
+  #free: { offset: number; bytes: number }[] = [];
+  /** Frees a resident region once the engine has collected the view over it. */
+  #registry = new FinalizationRegistry<{ offset: number; bytes: number }>((region) => this.#free.push(region));
   constructor(readonly memory: WebAssembly.Memory, heapBase: number) {
     this.base = align(heapBase);
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
   }
-  /** Makes bytes `[0, end)` addressable; `false` when a 32-bit memory cannot hold them. */
+  /** Makes bytes `[0, end)` addressable for scratch; `false` when the memory cannot hold them. */
   reserve(end: number): boolean {
     const memory = this.memory;
+    if (end > this.#floor) return false;
     if (end > memory.buffer.byteLength) {
       try {
         memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
@@ -130,7 +150,45 @@ class Scratch {
     }
     return true;
   }
+  /** Whether `x` is a view of this memory (one of its resident buffers, or scratch). */
+  holds(x: TypedArray): boolean {
+    return x.buffer === this.memory.buffer;
+  }
+  /**
+   * A zeroed float32 buffer of `size` elements in this memory, or `null` when
+   * there is no room (the scratch region in use reaches it, or the capacity is spent).
+   */
+  allocate(size: number): Float32Array | null {
+    const bytes = align(size * 4);
+    if (this.#floor === Infinity) {
+      const used = this.memory.buffer.byteLength;
+      if (used < RESIDENT_CAPACITY) {
+        try {
+          this.memory.grow((RESIDENT_CAPACITY - used) / 65536);
+        } catch {
+          return null;
+        }
+      }
+      this.reserve(0); // refresh the views
+      this.#floor = this.memory.buffer.byteLength;
+    }
+    const reuse = this.#free.findIndex((region) => region.bytes >= bytes);
+    let region: { offset: number; bytes: number };
+    if (reuse >= 0) {
+      region = this.#free.splice(reuse, 1)[0];
+    } else {
+      region = { offset: this.#floor - bytes, bytes };
+      if (region.offset < this.base + SCRATCH_HEADROOM) return null;
+      this.#floor = region.offset;
+    }
+    const view = new Float32Array(this.memory.buffer, region.offset, size).fill(0);
+    this.#registry.register(view, region);
+    return view;
+  }
 }
+
+/** Scratch kept free below the resident buffers: 64 MiB, more than a chunked kernel or a 2048² product needs. */
+const SCRATCH_HEADROOM = 64 << 20;
 
 /** A matmul kernel over one instance of the module: copies in, multiplies, copies out. */
 function gemmKernel(exports: KernelExports, scratch: Scratch): Backend["matmul"] {
@@ -203,15 +261,22 @@ function adamKernel(exports: KernelExports, scratch: Scratch): NonNullable<Backe
     const bc = scalars.biasCorrection2Sqrt, eps = scalars.epsilon, negStep = -scalars.stepSize;
     // The kernel writes the update over g, or with a parameter, the new parameter over p.
     const result = param === undefined ? ig : ip;
+    // Moments that live in this memory (allocated by the backend) and are stepped in place are not copied.
+    const resident = outM === m && outV === v && scratch.holds(m) && scratch.holds(v);
     for (let start = 0; start < n; start += chunk) {
       const end = Math.min(n, start + chunk), len = end - start;
       view.set(grad.subarray(start, end), ig);
-      view.set(m.subarray(start, end), im);
-      view.set(v.subarray(start, end), iv);
+      if (!resident) {
+        view.set(m.subarray(start, end), im);
+        view.set(v.subarray(start, end), iv);
+      }
       if (param !== undefined) view.set(param.subarray(start, end), ip);
-      exports.adam_f32(pg, pm, pv, param === undefined ? 0 : pp, len, w1, b2, w2, bc, eps, negStep);
-      outM.set(view.subarray(im, im + len), start);
-      outV.set(view.subarray(iv, iv + len), start);
+      const [km, kv] = resident ? [m.byteOffset + 4 * start, v.byteOffset + 4 * start] : [pm, pv];
+      exports.adam_f32(pg, km, kv, param === undefined ? 0 : pp, len, w1, b2, w2, bc, eps, negStep);
+      if (!resident) {
+        outM.set(view.subarray(im, im + len), start);
+        outV.set(view.subarray(iv, iv + len), start);
+      }
       outUpdate.set(view.subarray(result, result + len), start);
     }
   };
@@ -433,19 +498,27 @@ export function wasmSimdSupported(): boolean {
 }
 
 /**
- * A backend whose matrix product and Adam step run in WebAssembly SIMD. The
- * product packs both operands into panels (so `A·B`, `Aᵀ·B` and `A·Bᵀ` run at
- * the same speed) and accumulates a 4×8 (float32) or 4×4 (float64) register
- * tile in SIMD registers; products of at most 4096 multiply-adds stay in
- * TypeScript. The float32 Adam step runs four lanes at a time, rounding
- * exactly as {@linkcode jsBackend}'s (see `AdamStepScalars`); float64 steps,
- * steps on fewer than 1024 elements and mixed dtypes stay in TypeScript. Each
- * backend owns its WebAssembly memory, which grows to the largest call seen
- * and is reused by both kernels.
+ * A backend whose matrix product, Adam step and common float32 elementwise
+ * kernels run in WebAssembly SIMD. The product packs both operands into
+ * panels (so `A·B`, `Aᵀ·B` and `A·Bᵀ` run at the same speed) and accumulates
+ * a 4×8 (float32) or 4×4 (float64) register tile in SIMD registers; products
+ * of at most 4096 multiply-adds stay in TypeScript. The float32 Adam step runs
+ * four lanes at a time, rounding exactly as {@linkcode jsBackend}'s (see
+ * `AdamStepScalars`); float64 steps, steps on fewer than 1024 elements and
+ * mixed dtypes stay in TypeScript. When every array of a call is a
+ * Float32Array and it has at least 512 elements, `unary` relu, step, neg,
+ * abs, square and sqrt, `binary` add, sub, mul and div (equal shapes, a
+ * scalar on either side, or a row `[cols]` against `[rows, cols]`),
+ * `biasActivation` and `reduce` sum over columns (`inner > 1`, in double, in
+ * the TypeScript kernel's order) run four lanes at a time with the TypeScript
+ * kernels' results bit for bit; everything else is {@linkcode jsBackend}'s.
+ * Each call copies its arrays into the backend's WebAssembly memory and the
+ * result out, chunk by chunk; the memory grows to the largest call seen and is
+ * reused by all the kernels.
  *
  * @param relaxed Use relaxed SIMD (fused multiply-add in the matrix product)
  *   when the engine has it; the builds differ only in the product's rounding,
- *   never in the Adam step's. @default {true}
+ *   never in the other kernels'. @default {true}
  * @returns The backend, named "wasm".
  * @throws {TypeError} On an engine without WebAssembly SIMD.
  *
@@ -469,6 +542,14 @@ export function wasmSimdSupported(): boolean {
  * backend.adamStep!(g, m, v, got[0], got[1], got[2], scalars);
  * jsBackend.adamStep!(g, m, v, want[0], want[1], want[2], scalars);
  * assert.deepEqual(got, want);
+ *
+ * // So does a float32 ReLU (NaN stays NaN, −0 becomes +0).
+ * const x = g.map((v, i) => (i === 0 ? Number.NaN : i === 1 ? -0 : v));
+ * const relu = new Float32Array(x.length), reluJs = new Float32Array(x.length);
+ * backend.unary("relu", x, relu);
+ * jsBackend.unary("relu", x, reluJs);
+ * assert.ok(relu.every((v, i) => Object.is(v, reluJs[i])));
+ * assert.ok(Number.isNaN(relu[0]) && Object.is(relu[1], 0));
  * ```
  */
 export function createWasmBackend(relaxed = true): Backend {
@@ -481,5 +562,6 @@ export function createWasmBackend(relaxed = true): Backend {
     ...elementwiseKernels(exports, scratch),
     matmul: gemmKernel(exports, scratch),
     adamStep: adamKernel(exports, scratch),
+    allocate: (dtype, size) => (dtype === "float32" && size >= SMALL_ADAM ? scratch.allocate(size) : null),
   };
 }

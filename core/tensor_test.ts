@@ -1,5 +1,17 @@
 import assert from "node:assert/strict";
-import { astype, broadcastShapes, full, ones, sizeOf, Tensor, tensor, zeros } from "./tensor.ts";
+import {
+  allocate,
+  astype,
+  broadcastShapes,
+  exclusiveMemory,
+  full,
+  ones,
+  recycle,
+  sizeOf,
+  Tensor,
+  tensor,
+  zeros,
+} from "./tensor.ts";
 
 Deno.test("tensor() infers the shape of nested arrays", () => {
   const t = tensor([[[1], [2]], [[3], [4]]]);
@@ -95,4 +107,25 @@ Deno.test("broadcastShapes() follows NumPy's rules and names both shapes on fail
 
 Deno.test("toString() shows dtype, shape and leading values", () => {
   assert.equal(tensor([1, 2]).toString(), "Tensor(float64, [2], [1, 2])");
+});
+
+Deno.test("recycle() keeps only whole buffers of at least 16384 elements, once each, for allocate() to zero and reuse", () => {
+  const whole = new Tensor(new Float64Array(16384).fill(3), [16384]);
+  const big = new Float32Array(40000);
+  const view = new Tensor(big.subarray(0, 20000), [20000]);
+  const small = new Tensor(new Float32Array(100), [100]);
+  recycle([whole, whole, view, small]);
+  const a = allocate("float64", 16384), b = allocate("float64", 16384);
+  assert.equal(a, whole.data, "the whole buffer comes back");
+  assert.ok(a.every((x) => x === 0), "zeroed");
+  assert.notEqual(b, whole.data, "only once");
+  assert.notEqual(allocate("float32", 20000).buffer, big.buffer, "views are not recycled");
+  assert.notEqual(allocate("float32", 100), small.data, "small arrays are not pooled");
+});
+
+Deno.test("exclusiveMemory() flags views that overlap, and only those", () => {
+  const buffer = new Float32Array(10);
+  const t = (from: number, to: number) => new Tensor(buffer.subarray(from, to), [to - from]);
+  assert.deepEqual(exclusiveMemory([t(0, 3), t(3, 6), t(5, 8), t(8, 10), t(9, 9)]), [true, false, false, true, true]);
+  assert.deepEqual(exclusiveMemory([t(0, 10), new Tensor(new Float32Array(2), [2])]), [true, true]);
 });

@@ -524,6 +524,33 @@ for (const { name, backend, why } of candidates) {
         );
       }
 
+      if (be.allocate !== undefined) {
+        await t.step("allocate gives zeroed buffers that stay intact, and adamStep on them gives the same bits", () => {
+          const rng = new Random(29);
+          for (const n of [1024, 5000, 40000]) {
+            const m = be.allocate!("float32", n), v = be.allocate!("float32", n);
+            if (m === null || v === null) continue; // this backend has no resident memory for this size
+            assert.ok(m.every((x) => x === 0) && v.every((x) => x === 0), "zeroed");
+            const g = mixedValues(rng, n, "float32", false) as Float32Array;
+            m.set(mixedValues(rng, n, "float32", false));
+            v.set(mixedValues(rng, n, "float32", false).map(Math.abs));
+            const want = [m.slice(), v.slice(), new Float32Array(n)];
+            jsBackend.adamStep!(g, want[0], want[1], want[0], want[1], want[2], ADAM_SCALARS[1]);
+            const update = new Float32Array(n);
+            be.adamStep!(g, m, v, m, v, update, ADAM_SCALARS[1]);
+            assertSameValues(m, want[0], `resident m, n=${n}`);
+            assertSameValues(v, want[1], `resident v, n=${n}`);
+            assertSameValues(update, want[2], `update from resident moments, n=${n}`);
+            // Kernels that use the scratch region (a large product) leave the resident buffers alone.
+            const before = m.slice();
+            const a = values(rng, 300 * 300, "float32");
+            be.matmul(a, a, new Float32Array(300 * 300), 300, 300, 300, false, false);
+            assertSameValues(m, before, `resident m after a product, n=${n}`);
+          }
+          assert.equal(be.allocate!("float64", 5000), null, "float64 stays in ordinary arrays");
+        });
+      }
+
       await t.step(
         "unary, binary, bias and sum kernels give the TypeScript kernels' bits around the wasm thresholds",
         async (t) => {

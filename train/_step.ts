@@ -9,8 +9,8 @@ import { hvp as exactHvp, valueAndGrad } from "../core/autodiff.ts";
 import type { Layer, Loss, Optimizer, Regularizer, StateValue, UpdateContext } from "../core/interfaces.ts";
 import { add } from "../core/ops/mod.ts";
 import { Random, type RandomState } from "../core/random.ts";
-import { exclusiveMemory, Tensor } from "../core/tensor.ts";
-import { applyUpdates, flattenTree, type Tree, treeMap } from "../core/tree.ts";
+import { exclusiveMemory, recycle, Tensor } from "../core/tensor.ts";
+import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../core/tree.ts";
 import { findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
 import type { History } from "./history.ts";
 import { gaussNewtonVp } from "./minimize.ts";
@@ -50,11 +50,13 @@ export interface StepInput {
   /** The history so far, attached to errors. */
   history: History;
   /**
-   * Whether the step may write over `params`, `optState` and the gradient
-   * (buffer donation): true when the caller keeps nothing that shares their
-   * buffers. The values are the same either way.
+   * Whether the step may write over `optState` and the gradient (buffer
+   * donation): true when the caller keeps nothing that shares their buffers.
+   * The values are the same either way.
    */
   donate?: boolean;
+  /** Whether it may also write over `params` (needs `donate`). */
+  donateParams?: boolean;
   /** Whether to measure the gradient's norm per layer (before the update, which may reuse its buffers). */
   gradientNorms?: boolean;
 }
@@ -81,6 +83,34 @@ export interface StepOutput {
 
 function fail(why: string): never {
   throw new RangeError(`Cannot train as ${why}`);
+}
+
+/**
+ * A deep copy of plain data holding tensors (a snapshot, a state) whose
+ * tensors own new buffers; numbers, strings and other objects are shared.
+ *
+ * @param value The value.
+ * @returns The copy.
+ *
+ * @example
+ * ```ts
+ * import { copyState } from "./_step.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const w = tensor([1, 2]);
+ * const copy = copyState({ step: 3, w });
+ * assert.notEqual(copy.w.data, w.data);
+ * assert.deepEqual(copy.w.toArray(), [1, 2]);
+ * ```
+ */
+export function copyState<T>(value: T): T {
+  if (value instanceof Tensor) return new Tensor(value.data.slice(), value.shape) as T;
+  if (Array.isArray(value)) return value.map(copyState) as T;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copyState(item)])) as T;
+  }
+  return value;
 }
 
 /** Every tensor in a state value, in no particular order. */
@@ -199,13 +229,15 @@ export function _trainStep(input: StepInput): StepOutput {
     );
   }
   const gradNorms = input.gradientNorms ? gradientNorms(grad) : null;
-  // Donate only what provably nothing else holds: the gradient, the optimizer state and (to `step`) the
-  // parameters to the optimizer; to applyUpdates, the parameters unless the new state kept a reference to them.
+  // Donate only what provably nothing else holds: the gradient, the optimizer state and (to `step`, when the
+  // caller gives them too) the parameters to the optimizer; to applyUpdates, the parameters unless the new state
+  // kept a reference to them.
   const others = [input.layerState, input.regStates as StateValue];
-  const donateToOptimizer = input.donate === true && disjoint(grad, input.optState, input.params, ...others);
+  const donateState = input.donate === true && disjoint(grad, input.optState, input.params, ...others);
+  const donateParams = donateState && input.donateParams === true;
   const scalar = (p: Tree) => objective(p)[0];
   const context: UpdateContext = {
-    donate: donateToOptimizer,
+    donate: donateState,
     loss: lossValue,
     evaluate: (p) => {
       const r = valueAndGrad(scalar)(p);
@@ -221,15 +253,18 @@ export function _trainStep(input: StepInput): StepOutput {
     },
   };
   let params: Tree, optState: StateValue;
-  if (input.optimizer.step !== undefined) {
+  if (input.optimizer.step !== undefined && donateParams === donateState) {
     // One pass where the optimizer has one (Adam's fused step); `donate` covers the parameters too.
     ({ params, state: optState } = input.optimizer.step(grad, input.optState, input.params, context));
   } else {
     const update = input.optimizer.update(grad, input.optState, input.params, context);
-    const donateParams = input.donate === true && disjoint(input.params, update.state, ...others);
-    params = applyUpdates(input.params, update.updates, { donate: donateParams });
+    const inPlace = donateParams && disjoint(input.params, update.state, ...others);
+    params = applyUpdates(input.params, update.updates, { donate: inPlace });
     optState = update.state;
   }
+  // The optimizer has consumed the donated gradient: unless its new state or the parameters kept some of it,
+  // its buffers go back to the allocator for the next step's gradient.
+  if (donateState && disjoint(grad, optState, params, ...others)) recycle(treeLeaves(grad));
   const regStates = [...input.regStates];
   regularizers.forEach((r, i) => {
     if (!r.project) return;

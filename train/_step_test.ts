@@ -31,6 +31,7 @@ function input(optimizer: Optimizer, donate: boolean): StepInput {
     epoch: 1,
     history: { epochs: [], steps: [] },
     donate,
+    donateParams: donate,
   };
 }
 

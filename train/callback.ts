@@ -47,7 +47,7 @@ export interface TrainContext {
   /**
    * Everything needed to resume the run exactly from the current epoch's end.
    *
-   * @returns The snapshot (tensors are shared, not copied: later steps leave them unchanged).
+   * @returns The snapshot: a copy, which later steps leave unchanged.
    */
   snapshot(): TrainerSnapshot;
 }

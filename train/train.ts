@@ -25,7 +25,7 @@ import type { EpochRecord, History, StepRecord } from "./history.ts";
 import { type Metric, resolveMetrics, validationKey } from "./metrics.ts";
 import { jsonSpec, type ModelSpec, normalizeModelSpec, resolveModel } from "./model.ts";
 import { predict } from "./predict.ts";
-import { _trainStep } from "./_step.ts";
+import { _trainStep, copyState } from "./_step.ts";
 import { type PluginSpec, resolvePlugin } from "./resolve.ts";
 
 /** Options of {@linkcode train}. */
@@ -170,9 +170,9 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * A step allocates no new parameters or optimizer state: it donates the old
  * buffers (JAX's buffer donation; PyTorch's `optimizer.step()` also works in
  * place) and uses the optimizer's fused `step` where it has one (Adam).
- * Nothing you can see changes under you: the caller's `initial` tensors, and
- * any `params` or `snapshot()` a callback takes, are never written over (the
- * step after such a read allocates afresh).
+ * Nothing you can see changes under you: the caller's `initial` tensors and
+ * any `params` a callback reads are never written over (the step after such
+ * a read allocates afresh), and `snapshot()` returns copies.
  *
  * After each epoch the validation set (if any) is evaluated in evaluation mode,
  * early stopping is updated, and callbacks run (progress bar, loggers,
@@ -358,8 +358,9 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
   let best: { params: Tree; state: Tree } | null = null;
   // Buffer donation: a step writes the new parameters and optimizer state over the old ones unless something
   // outside the loop may hold them: the caller's tensors (initial, an in-memory resume), a callback that read
-  // `params` or took a snapshot, or the early-stopping best. Such a step allocates anew, and the flag clears.
-  let escaped = options.initial !== undefined || (options.resume !== undefined && typeof options.resume !== "string");
+  // `params`, or the early-stopping best. Such a step allocates anew, and the flag clears. (Snapshots copy.)
+  const inMemoryResume = options.resume !== undefined && typeof options.resume !== "string";
+  let paramsShared = options.initial !== undefined || inMemoryResume, stateShared = inMemoryResume;
 
   const config: Record<string, unknown> = {
     model: jsonSpec(normalizeModelSpec(options.model)),
@@ -453,7 +454,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
       return batchSamples;
     },
     get params() {
-      escaped = true;
+      paramsShared = true;
       return params;
     },
     get state() {
@@ -466,9 +467,8 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
     stop(reason = "callback") {
       stopRequest = reason;
     },
-    snapshot: () => {
-      escaped = true;
-      return {
+    snapshot: () =>
+      copyState({
         epoch,
         step,
         time: elapsed(),
@@ -483,8 +483,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
         history: { epochs: [...history.epochs], steps: [...history.steps] },
         config,
         stopReason: stopRequest ?? stopReason,
-      };
-    },
+      }),
   };
 
   const hasPenalty = regularizers.some((r) => r.penalty);
@@ -519,13 +518,14 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
           where: `step ${step + 1} (epoch ${epoch}, batch ${batch} of ${plan.stepsPerEpoch})`,
           epoch,
           history,
-          donate: !escaped,
+          donate: !stateShared,
+          donateParams: !paramsShared,
           gradientNorms: options.gradientNorms === true,
         });
         params = r.params;
         layerState = r.layerState;
         optState = r.optState;
-        escaped = false; // a step without donation leaves new buffers that nothing else holds
+        paramsShared = stateShared = false; // a step without donation leaves new buffers that nothing else holds
         regStates = r.regStates;
         step++;
         const n = batchSamples = indices.length;
@@ -570,7 +570,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
         esState = r.state;
         if (r.improved && es.restoreBest) {
           best = { params, state: layerState };
-          escaped = true;
+          paramsShared = true;
         }
         if (r.stop) stopRequest ??= "early-stopping";
       }

@@ -149,6 +149,23 @@ Deno.test("train() gives the same weights whether or not its steps write over th
   }
 });
 
+Deno.test("train() snapshots are copies that later steps leave unchanged", async () => {
+  const values = (t: Tree) => JSON.stringify(flattenTree(t).map(([, x]) => [...x.data]));
+  const taken: { params: Tree; optimizerState: unknown; when: string[] }[] = [];
+  await train({
+    ...base(),
+    optimizer: { name: "adam", learningRate: 0.05 },
+    callbacks: [{
+      onEpochEnd: (_r, ctx) => {
+        const snap = ctx.snapshot();
+        taken.push({ ...snap, when: [values(snap.params), values((snap.optimizerState as { m: Tree }).m)] });
+      },
+    }],
+  });
+  assert.equal(new Set(taken.map((s) => s.when[0])).size, taken.length, "every epoch's parameters differ");
+  for (const s of taken) assert.deepEqual([values(s.params), values((s.optimizerState as { m: Tree }).m)], s.when);
+});
+
 Deno.test("train() shows the scheduler the step, starting at 0, and records the learning rate", async () => {
   const calls: number[] = [];
   const r = await train({

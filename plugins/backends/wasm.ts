@@ -1,8 +1,9 @@
 /**
  * The WebAssembly SIMD backend as a plugin: a packed, register-tiled matrix
- * product compiled from `core/wasm/gemm.c` and a fused Adam step from
- * `core/wasm/adam.c`, and the TypeScript kernels for the rest. It is the
- * default backend where the engine supports WebAssembly SIMD.
+ * product compiled from `core/wasm/gemm.c`, a fused Adam step from
+ * `core/wasm/adam.c` and float32 elementwise kernels from
+ * `core/wasm/elementwise.c`, and the TypeScript kernels for the rest. It is
+ * the default backend where the engine supports WebAssembly SIMD.
  *
  * @module
  */
@@ -18,7 +19,7 @@ export interface WasmOptions {
    * Use relaxed SIMD (fused multiply-add on CPUs that have it) in the matrix
    * product when the engine supports it; otherwise, or when `false`, plain
    * SIMD128 (multiply, then add). The two differ only in the product's
-   * rounding; the Adam step is the same in both. @default {true}
+   * rounding; the Adam step and the elementwise kernels are the same in both. @default {true}
    */
   relaxed?: boolean;
 }
@@ -29,13 +30,23 @@ export interface WasmOptions {
  * 4×8 (float32) or 4×4 (float64) register tile accumulates in SIMD registers.
  * The float32 Adam step (`adamStep`) runs four lanes at a time with exactly
  * the rounding of the TypeScript kernel (see `AdamStepScalars` in
- * core/backend.ts); float64 steps stay in TypeScript. It needs no permission and no native code; the other
- * kernels are {@linkcode jsBackend}'s. Products of at most 4096 multiply-adds,
- * and Adam steps on fewer than 1024 elements, stay in TypeScript.
+ * core/backend.ts); float64 steps stay in TypeScript. So do, on float32
+ * arrays only and with the TypeScript kernels' results bit for bit (NaN and
+ * signed zeros included): `unary` relu, step, neg, abs, square and sqrt;
+ * `binary` add, sub, mul and div on equal shapes, with a scalar on either
+ * side, or a row `[cols]` against `[rows, cols]`; the fused bias + activation
+ * (`biasActivation`); and column sums (`reduce` sum with `inner > 1`,
+ * accumulated in double in the TypeScript kernel's order). It needs no
+ * permission and no native code; the other kernels, float64 and mixed-dtype
+ * calls, and other broadcasts are {@linkcode jsBackend}'s. Products of at
+ * most 4096 multiply-adds, Adam steps on fewer than 1024 elements and
+ * elementwise calls on fewer than 512 stay in TypeScript (copying the arrays
+ * into WebAssembly memory and back would cost more).
  *
  * Each call to `wasm()` owns its own WebAssembly memory, which grows to the
- * largest call seen (a product's inputs, output and packed panels, or an Adam
- * step's gradient and moments) and is reused.
+ * largest call seen (a product's inputs, output and packed panels, an Adam
+ * step's gradient and moments, or a 64 KB chunk per array of an elementwise
+ * call) and is reused.
  *
  * @param options `relaxed`.
  * @returns The backend, named "wasm".
@@ -71,7 +82,8 @@ const plugin: Plugin<"backend", WasmOptions> = {
   apiVersion: 1,
   kind: "backend",
   name: "wasm",
-  description: "WebAssembly SIMD matrix product (packed, register-tiled) and Adam step; TypeScript for the rest.",
+  description:
+    "WebAssembly SIMD matrix product (packed, register-tiled), Adam step and float32 elementwise kernels; TypeScript for the rest.",
   defaults: { relaxed: true },
   create: wasm,
 };

@@ -11,7 +11,7 @@ import { adamApply, adamStep, type AdamStepScalars } from "../../core/ops/fused.
 import { add, div, maximum, mul, sqrt } from "../../core/ops/mod.ts";
 import { exclusiveMemory, type Tensor } from "../../core/tensor.ts";
 import { applyUpdates, type Tree, treeLeaves, treeMap, unflattenTree } from "../../core/tree.ts";
-import { checkShapes, coupledWeightDecay, fullLike, lerp, rateAt } from "./_common.ts";
+import { checkShapes, coupledWeightDecay, fullLike, kernelZerosLike, lerp, rateAt } from "./_common.ts";
 
 /** State of `adam` and `adamw`. */
 export interface AdamState {
@@ -152,7 +152,13 @@ export function adamRule(owner: string, config: AdamConfig): Optimizer<AdamState
     return { rate, t, g, scalars };
   };
   const optimizer: Optimizer<AdamState> = {
-    init: (params) => ({ step: 0, m: fullLike(params), v: fullLike(params), vMax: amsgrad ? fullLike(params) : null }),
+    // The moments live where the backend's fused kernel steps them without copying (see kernelZerosLike).
+    init: (params) => ({
+      step: 0,
+      m: amsgrad ? fullLike(params) : kernelZerosLike(params),
+      v: amsgrad ? fullLike(params) : kernelZerosLike(params),
+      vMax: amsgrad ? fullLike(params) : null,
+    }),
     update(grads, state, params, context) {
       const { rate, t, g, scalars } = prepare(grads, state, params);
       let m: Tree, v: Tree, vMax: Tree | null = null, step: Tree;

@@ -7,7 +7,8 @@
 
 import type { Scheduler } from "../../core/interfaces.ts";
 import { add, mul, sub } from "../../core/ops/mod.ts";
-import { full, shapesEqual, type Tensor } from "../../core/tensor.ts";
+import { getBackend } from "../../core/backend.ts";
+import { allocate, full, shapesEqual, Tensor } from "../../core/tensor.ts";
 import { flattenTree, type Tree, treeMap } from "../../core/tree.ts";
 
 /**
@@ -32,6 +33,32 @@ import { flattenTree, type Tree, treeMap } from "../../core/tree.ts";
 export function lerp(a: Tensor, b: Tensor, w: number): Tensor {
   const diff = sub(b, a);
   return Math.abs(w) < 0.5 ? add(a, mul(diff, w)) : sub(b, mul(diff, 1 - w));
+}
+
+/**
+ * Zeros with the structure, shapes and dtypes of `like`, in memory that the
+ * active backend's kernels use without copying where it offers some
+ * (`Backend.allocate`: the wasm and blas backends' WebAssembly memory, for
+ * float32), else in ordinary arrays: for optimizer state that a fused kernel
+ * updates in place every step (Adam's moments).
+ *
+ * @param like The tree to mirror.
+ * @returns A tree of zero tensors.
+ *
+ * @example
+ * ```ts
+ * import { kernelZerosLike } from "./_common.ts";
+ * import { tensor, type Tensor } from "../../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const z = kernelZerosLike({ w: tensor([1, 2], [2], "float32") }) as { w: Tensor };
+ * assert.deepEqual([...z.w.data], [0, 0]);
+ * assert.equal(z.w.dtype, "float32");
+ * ```
+ */
+export function kernelZerosLike<T extends Tree>(like: T): T {
+  const backend = getBackend();
+  return treeMap((p) => new Tensor(backend.allocate?.(p.dtype, p.size) ?? allocate(p.dtype, p.size), p.shape), like);
 }
 
 /**

@@ -13,7 +13,8 @@
  * `dense` / `relu` plugins, the `softmax-cross-entropy` loss plugin, `valueAndGrad`,
  * the `adam` optimizer plugin's fused `step` (its update and `applyUpdates` in one pass),
  * with the gradient, the optimizer state and the parameters donated (written over in
- * place) — what the trainer does each step.
+ * place), then the gradient's buffers recycled for the next step — what the trainer
+ * does each step.
  * TF.js 4.22 (`@tensorflow/tfjs`, i.e. tfjs-core with its gradients and
  * `tfjs-backend-cpu`, plus `tfjs-backend-wasm`; benchmark-only dependencies) runs the same model
  * as users write it (`optimizer.minimize` over `tf.matMul`, `tf.relu`,
@@ -45,10 +46,10 @@ import { valueAndGrad } from "../../core/autodiff.ts";
 import { type Backend, setBackend } from "../../core/backend.ts";
 import type { Layer, Loss, Optimizer } from "../../core/interfaces.ts";
 import { Random } from "../../core/random.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { recycle, Tensor } from "../../core/tensor.ts";
 import { adamStep, linear, sparseSoftmaxCrossEntropy } from "../../core/ops/fused.ts";
 import { mean } from "../../core/ops/reduce.ts";
-import { applyUpdates, flattenTree, type Tree, treeMap } from "../../core/tree.ts";
+import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../../core/tree.ts";
 import { dense, relu, sequential } from "../../plugins/layers/mod.ts";
 import { softmaxCrossEntropy } from "../../plugins/losses/mod.ts";
 import { adam } from "../../plugins/optimizers/mod.ts";
@@ -239,6 +240,8 @@ function runGradflow(
         params = applyUpdates(params, r.updates, { donate: true });
         state = r.state;
       }
+      // The gradient's buffers go back to the allocator (Adam keeps none of them; the trainer checks that).
+      recycle(treeLeaves(grad));
       const t3 = performance.now();
       tData += t1 - t0, tStep += t2 - t1, tOpt += t3 - t2;
       last = value.item();
