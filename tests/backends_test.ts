@@ -8,7 +8,12 @@
  * (both dtypes, lengths around the SIMD width and the small-call threshold,
  * aliased outputs, special values, and applied to a parameter), and the TypeScript kernel against the
  * formula of `AdamStepScalars` written out per element; the contiguous
- * binary loops against the broadcast walk. A backend that cannot be created
+ * binary loops against the broadcast walk; and the float32 kernels the wasm
+ * backend runs in WebAssembly (unary relu, step, neg, abs, square, sqrt;
+ * binary add, sub, mul, div on equal lengths, scalars and row broadcasts;
+ * biasActivation; column sums) bit for bit against the TypeScript ones, for
+ * both dtypes, lengths around its threshold and chunks, special values in
+ * the SIMD lanes and in the scalar tails, and aliased and overlapping outputs. A backend that cannot be created
  * here ("blas" without OpenBLAS or --allow-ffi) is reported as ignored.
  */
 
@@ -210,7 +215,10 @@ const TAIL_LENGTH = 515;
  */
 const ROW_SHAPES: [number, number][] = [[3, 5], [5, 103], [128, 10], [7, 73], [70, 257], [2, 16390]];
 
-/** NaN, ±Infinity, ±0, float32 subnormals and the smallest normal, values whose float32 square, sum or rounding overflows. */
+/**
+ * NaN, ±Infinity, ±0, float32 subnormals and the smallest normal, and values
+ * whose float32 square, sum or rounding overflows.
+ */
 const SPECIALS = [0, -0, Number.NaN, Infinity, -Infinity, 1e-40, -1.4e-45, 1.1754942e-38, 3.4e38, -3e38, 1e300, 5e-324];
 
 /** Values for the elementwise kernels: a third of them {@linkcode SPECIALS}. */

@@ -1,4 +1,4 @@
-/** The README's plugin table lists every built-in plugin, and nothing else. */
+/** The README's plugin table lists every built-in plugin, with its description, and nothing else. */
 
 import assert from "node:assert/strict";
 import { builtinPlugins } from "../plugins/mod.ts";
@@ -15,4 +15,10 @@ Deno.test("the README's plugin table lists every built-in plugin by kind and nam
   );
   const expected = builtinPlugins.map((p) => `${p.kind} ${p.name}`);
   assert.deepEqual(listed.toSorted(), expected.toSorted());
+  // The "what it is" column is each plugin's own description (table pipes escaped).
+  for (const row of rows) {
+    const [, kind, name, what] = row.split(/(?<!\\)\|/).map((c) => c.trim());
+    const plugin = builtinPlugins.find((p) => `${p.kind} ${p.name}` === `${kind} ${name.replaceAll("`", "")}`)!;
+    assert.equal(what.replaceAll("\\|", "|"), plugin.description, `${kind} ${name}`);
+  }
 });

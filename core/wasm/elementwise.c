@@ -62,57 +62,61 @@ static inline float add_relu1(float a, float b) { return relu1(a + b); }
 /* ---------------------------------------------------------------- the loops */
 
 /* NAME_f32(x, n): x[i] = NAME(x[i]) for i < n. */
-#define UNARY(NAME)                                                                 \
-  EXPORT(#NAME "_f32") void NAME##_f32(float *x, i32 n) {                           \
-    i32 i = 0;                                                                      \
+#define UNARY(NAME)                                                                    \
+  EXPORT(#NAME "_f32") void NAME##_f32(float *x, i32 n) {                              \
+    i32 i = 0;                                                                         \
     for (; i + 4 <= n; i += 4) wasm_v128_store(x + i, NAME##4(wasm_v128_load(x + i))); \
-    TAIL for (; i < n; i++) x[i] = NAME##1(x[i]);                                        \
+    TAIL for (; i < n; i++) x[i] = NAME##1(x[i]);                                      \
   }
 
 /*
- * For a binary operation OP, the three contiguous shapes of jsBackend.binary and the row broadcast:
- *   OP_f32(a, b, n)                  a[i] = a[i] OP b[i]
- *   OP_scalar_f32(a, y, n)           a[i] = a[i] OP y
- *   OP_scalar_left_f32(x, b, n)      b[i] = x OP b[i]
- *   OP_rows_f32(a, b, rows, cols)    a[r, c] = a[r, c] OP b[c]
+ * The row broadcasts of a binary operation OP, over a rows×cols matrix and a row of cols:
+ *   OP_rows_f32(a, b, rows, cols)       a[r, c] = a[r, c] OP b[c]
  *   OP_rows_left_f32(a, b, rows, cols)  b[r, c] = a[c] OP b[r, c]
  */
-#define BINARY(OP)                                                                                       \
-  EXPORT(#OP "_f32") void OP##_f32(float *a, const float *b, i32 n) {                                    \
-    i32 i = 0;                                                                                           \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, OP##4(wasm_v128_load(a + i), wasm_v128_load(b + i))); \
-    TAIL for (; i < n; i++) a[i] = OP##1(a[i], b[i]);                                                         \
-  }                                                                                                      \
-  EXPORT(#OP "_scalar_f32") void OP##_scalar_f32(float *a, float y, i32 n) {                             \
-    v128_t y4 = wasm_f32x4_splat(y);                                                                     \
-    i32 i = 0;                                                                                           \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, OP##4(wasm_v128_load(a + i), y4));                 \
-    TAIL for (; i < n; i++) a[i] = OP##1(a[i], y);                                                            \
-  }                                                                                                      \
-  EXPORT(#OP "_scalar_left_f32") void OP##_scalar_left_f32(float x, float *b, i32 n) {                   \
-    v128_t x4 = wasm_f32x4_splat(x);                                                                     \
-    i32 i = 0;                                                                                           \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(b + i, OP##4(x4, wasm_v128_load(b + i)));                 \
-    TAIL for (; i < n; i++) b[i] = OP##1(x, b[i]);                                                            \
-  }                                                                                                      \
-  ROWS(OP)
-
-/* OP_rows_f32 alone (the fused bias + ReLU has only this shape). */
-#define ROWS(OP)                                                                                         \
-  EXPORT(#OP "_rows_f32") void OP##_rows_f32(float *a, const float *b, i32 rows, i32 cols) {             \
-    for (i32 r = 0; r < rows; r++, a += cols) {                                                          \
-      i32 c = 0;                                                                                         \
-      for (; c + 4 <= cols; c += 4) wasm_v128_store(a + c, OP##4(wasm_v128_load(a + c), wasm_v128_load(b + c))); \
-      TAIL for (; c < cols; c++) a[c] = OP##1(a[c], b[c]);                                                    \
-    }                                                                                                    \
-  }                                                                                                      \
-  EXPORT(#OP "_rows_left_f32") void OP##_rows_left_f32(const float *a, float *b, i32 rows, i32 cols) {   \
-    for (i32 r = 0; r < rows; r++, b += cols) {                                                          \
-      i32 c = 0;                                                                                         \
-      for (; c + 4 <= cols; c += 4) wasm_v128_store(b + c, OP##4(wasm_v128_load(a + c), wasm_v128_load(b + c))); \
-      TAIL for (; c < cols; c++) b[c] = OP##1(a[c], b[c]);                                                    \
-    }                                                                                                    \
+#define ROWS(OP)                                                                                       \
+  EXPORT(#OP "_rows_f32") void OP##_rows_f32(float *a, const float *b, i32 rows, i32 cols) {           \
+    for (i32 r = 0; r < rows; r++, a += cols) {                                                        \
+      i32 c = 0;                                                                                       \
+      for (; c + 4 <= cols; c += 4)                                                                    \
+        wasm_v128_store(a + c, OP##4(wasm_v128_load(a + c), wasm_v128_load(b + c)));                   \
+      TAIL for (; c < cols; c++) a[c] = OP##1(a[c], b[c]);                                             \
+    }                                                                                                  \
+  }                                                                                                    \
+  EXPORT(#OP "_rows_left_f32") void OP##_rows_left_f32(const float *a, float *b, i32 rows, i32 cols) { \
+    for (i32 r = 0; r < rows; r++, b += cols) {                                                        \
+      i32 c = 0;                                                                                       \
+      for (; c + 4 <= cols; c += 4)                                                                    \
+        wasm_v128_store(b + c, OP##4(wasm_v128_load(a + c), wasm_v128_load(b + c)));                   \
+      TAIL for (; c < cols; c++) b[c] = OP##1(a[c], b[c]);                                             \
+    }                                                                                                  \
   }
+
+/*
+ * A binary operation OP on the three contiguous shapes of jsBackend.binary, and its row broadcasts:
+ *   OP_f32(a, b, n)              a[i] = a[i] OP b[i]
+ *   OP_scalar_f32(a, y, n)       a[i] = a[i] OP y
+ *   OP_scalar_left_f32(x, b, n)  b[i] = x OP b[i]
+ */
+#define BINARY(OP)                                                                                          \
+  EXPORT(#OP "_f32") void OP##_f32(float *a, const float *b, i32 n) {                                       \
+    i32 i = 0;                                                                                              \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, OP##4(wasm_v128_load(a + i), wasm_v128_load(b + i))); \
+    TAIL for (; i < n; i++) a[i] = OP##1(a[i], b[i]);                                                       \
+  }                                                                                                         \
+  EXPORT(#OP "_scalar_f32") void OP##_scalar_f32(float *a, float y, i32 n) {                                \
+    v128_t y4 = wasm_f32x4_splat(y);                                                                        \
+    i32 i = 0;                                                                                              \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, OP##4(wasm_v128_load(a + i), y4));                    \
+    TAIL for (; i < n; i++) a[i] = OP##1(a[i], y);                                                          \
+  }                                                                                                         \
+  EXPORT(#OP "_scalar_left_f32") void OP##_scalar_left_f32(float x, float *b, i32 n) {                      \
+    v128_t x4 = wasm_f32x4_splat(x);                                                                        \
+    i32 i = 0;                                                                                              \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(b + i, OP##4(x4, wasm_v128_load(b + i)));                    \
+    TAIL for (; i < n; i++) b[i] = OP##1(x, b[i]);                                                          \
+  }                                                                                                         \
+  ROWS(OP)
 
 UNARY(relu)
 UNARY(step)
@@ -124,7 +128,7 @@ BINARY(add)
 BINARY(sub)
 BINARY(mul)
 BINARY(div)
-ROWS(add_relu)
+ROWS(add_relu) /* add_relu_rows_f32 is the fused bias + ReLU */
 
 /* ---------------------------------------------------------------- sums */
 

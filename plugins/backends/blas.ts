@@ -107,9 +107,10 @@ const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
  * A backend whose matrix product is OpenBLAS's `cblas_sgemm` (float32) or
  * `cblas_dgemm` (float64), called through Deno's foreign function interface on
  * the tensors' own buffers (no copy). The other kernels are those of
- * {@linkcode defaultBackend}: the WebAssembly SIMD Adam step where the engine
- * has WebAssembly SIMD, the TypeScript kernels for the rest (and for
- * everything on an engine without it). OpenBLAS runs its own threads (all
+ * {@linkcode defaultBackend}: where the engine has WebAssembly SIMD, the wasm
+ * backend's Adam step, float32 elementwise kernels and resident buffers
+ * (`allocate`), with TypeScript for the rest; TypeScript for everything on an
+ * engine without it. OpenBLAS runs its own threads (all
  * cores unless `threads` or `OPENBLAS_NUM_THREADS` says otherwise).
  *
  * Needs the `--allow-ffi` permission and the library (Debian:
@@ -190,7 +191,7 @@ const plugin: Plugin<"backend", BlasOptions> = {
   kind: "backend",
   name: "blas",
   description:
-    "OpenBLAS sgemm/dgemm through Deno.dlopen (needs --allow-ffi and libopenblas0); the default backend's kernels (WebAssembly SIMD Adam step) for the rest.",
+    "OpenBLAS sgemm/dgemm through Deno.dlopen (needs --allow-ffi and libopenblas0); the wasm backend's kernels for the rest.",
   defaults: { threads: 0 },
   create: blas,
 };

@@ -36,7 +36,7 @@ const plugin: Plugin<"backend", JsOptions> = {
   apiVersion: 1,
   kind: "backend",
   name: "js",
-  description: "Pure TypeScript kernels (the default).",
+  description: "Pure TypeScript kernels (the fallback where WebAssembly SIMD is missing).",
   defaults: {},
   create: js,
 };
