@@ -8,6 +8,7 @@ import { setBackend } from "../core/backend.ts";
 import type { Layer, Loss, Optimizer, Regularizer, StateValue } from "../core/interfaces.ts";
 import { Random } from "../core/random.ts";
 import type { Registry } from "../core/registry.ts";
+import { exclusiveMemory, recycle } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import { createRegistry } from "../plugins/mod.ts";
 import { type Batching, BATCHINGS, batchPlan } from "./batching.ts";
@@ -534,6 +535,11 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
         lossSum += dataLoss * n;
         penaltySum += penalty * n;
         metrics.forEach((m, i) => (metricSums[i] += m.compute(r.output, yb) * n));
+        // The batch's inputs are done with: unless an output or a state shares their buffer (a reshape of the
+        // input, say), the buffer goes back to the allocator for the next batch.
+        if (exclusiveMemory([xb, r.output, ...flattenTree(r.layerState).map(([, t]) => t)]).every((own) => own)) {
+          recycle([xb]);
+        }
         const record: StepRecord = { epoch, step, loss: dataLoss };
         if (hasPenalty) record.penalty = penalty;
         if (rate !== undefined) record.learningRate = lastRate = rate;

@@ -46,7 +46,7 @@ import { valueAndGrad } from "../../core/autodiff.ts";
 import { type Backend, setBackend } from "../../core/backend.ts";
 import type { Layer, Loss, Optimizer } from "../../core/interfaces.ts";
 import { Random } from "../../core/random.ts";
-import { recycle, Tensor } from "../../core/tensor.ts";
+import { allocate, recycle, Tensor } from "../../core/tensor.ts";
 import { adamStep, linear, sparseSoftmaxCrossEntropy } from "../../core/ops/fused.ts";
 import { mean } from "../../core/ops/reduce.ts";
 import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../../core/tree.ts";
@@ -129,8 +129,9 @@ function batchOrder(samples: number, epochCount: number, stepLimit: number | und
   return stepLimit === undefined ? batches : batches.slice(0, stepLimit);
 }
 
+/** The rows of a batch, in a buffer from gradflow's `allocate` (which the trainer's `takeRows` uses too). */
 function gatherRows(x: Float32Array, width: number, rows: Int32Array): Float32Array {
-  const out = new Float32Array(rows.length * width);
+  const out = allocate("float32", rows.length * width) as Float32Array;
   for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
   return out;
 }
@@ -240,8 +241,9 @@ function runGradflow(
         params = applyUpdates(params, r.updates, { donate: true });
         state = r.state;
       }
-      // The gradient's buffers go back to the allocator (Adam keeps none of them; the trainer checks that).
-      recycle(treeLeaves(grad));
+      // The gradient's and the batch's buffers go back to the allocator, as the trainer gives them back (it
+      // checks that nothing kept them; here Adam keeps none of the gradient, and no layer output is the input).
+      recycle([...treeLeaves(grad), x]);
       const t3 = performance.now();
       tData += t1 - t0, tStep += t2 - t1, tOpt += t3 - t2;
       last = value.item();
