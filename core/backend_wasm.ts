@@ -520,7 +520,9 @@ export function wasmSimdSupported(): boolean {
  * kernels' results bit for bit; everything else is {@linkcode jsBackend}'s.
  * Each call copies its arrays into the backend's WebAssembly memory and the
  * result out, chunk by chunk; the memory grows to the largest call seen and is
- * reused by all the kernels.
+ * reused by all the kernels. `allocate` gives float32 buffers of at least 1024
+ * elements that live in that memory (Adam's moments): the Adam step updates
+ * them in place without copying them.
  *
  * @param relaxed Use relaxed SIMD (fused multiply-add in the matrix product)
  *   when the engine has it; the builds differ only in the product's rounding,

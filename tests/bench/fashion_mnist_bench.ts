@@ -34,8 +34,9 @@
  * and whatever earlier runs left in the process — `--isolate` runs each in a
  * fresh process instead), test accuracy, and for gradflow the share of the
  * time in matmul kernels, other ops (the rest of forward + backward), the
- * optimizer step (update + applyUpdates) and data handling (batch assembly).
- * Then the ratio of each gradflow run's epoch time to each TF.js wasm run's.
+ * optimizer step (its fused step, or update + applyUpdates) and data handling
+ * (batch assembly).
+ * Then the ratio of each gradflow run's epoch time to each TF.js run's.
  * Last, float32 matmul GFLOP/s per backend (median of repeated calls).
  *
  * @module
@@ -47,8 +48,6 @@ import { type Backend, setBackend } from "../../core/backend.ts";
 import type { Layer, Loss, Optimizer } from "../../core/interfaces.ts";
 import { Random } from "../../core/random.ts";
 import { allocate, recycle, Tensor } from "../../core/tensor.ts";
-import { adamStep, linear, sparseSoftmaxCrossEntropy } from "../../core/ops/fused.ts";
-import { mean } from "../../core/ops/reduce.ts";
 import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../../core/tree.ts";
 import { dense, relu, sequential } from "../../plugins/layers/mod.ts";
 import { softmaxCrossEntropy } from "../../plugins/losses/mod.ts";
@@ -206,15 +205,11 @@ function runGradflow(
   netState: Tree,
   data: Data,
   batches: Int32Array[],
-  fused: boolean,
 ): Result {
   const net = model();
-  const fusedParts = fused ? fusedTrainer() : undefined;
-  const forward = fusedParts?.forward ??
-    ((p: Tree, x: Tensor) => net.apply(p, netState, x, { training: true }).output);
-  const loss: Loss = fusedParts?.loss ?? softmaxCrossEntropy();
-  const optimizer = fusedParts?.optimizer ??
-    adam({ learningRate: LEARNING_RATE, epsilon: EPSILON }) as unknown as Optimizer;
+  const forward = (p: Tree, x: Tensor) => net.apply(p, netState, x, { training: true }).output;
+  const loss: Loss = softmaxCrossEntropy();
+  const optimizer = adam({ learningRate: LEARNING_RATE, epsilon: EPSILON }) as unknown as Optimizer;
   const clock = { matmul: 0 };
   const previous = setBackend(timed(backend, clock));
   try {
@@ -228,9 +223,7 @@ function runGradflow(
       const x = new Tensor(gatherRows(data.trainX, 784, rows), [rows.length, 784]);
       const y = new Tensor(Float32Array.from(rows, (i) => data.trainY[i]), [rows.length]);
       const t1 = performance.now();
-      const { value, grad } = valueAndGrad((p: Tree) => loss(forward(p, x), y))(
-        params,
-      );
+      const { value, grad } = valueAndGrad((p: Tree) => loss(forward(p, x), y))(params);
       const t2 = performance.now();
       // As the trainer does: nothing else holds the gradient, the state or the parameters, so they are
       // donated, and an optimizer with a fused `step` (Adam) updates the parameters in the same pass.
@@ -256,13 +249,11 @@ function runGradflow(
     for (let i = 0; i < data.testY.length; i += 1000) {
       const rows = Math.min(1000, data.testY.length - i);
       const x = new Tensor(data.testX.subarray(i * 784, (i + rows) * 784), [rows, 784]);
-      const out = fusedParts
-        ? fusedParts.forward(params, x)
-        : net.apply(params, netState, x, { training: false }).output;
+      const out = net.apply(params, netState, x, { training: false }).output;
       correct += argmaxAccuracy(out.data, data.testY, i, rows);
     }
     return {
-      name: `gradflow-${backend.name}${fused ? "-fused" : ""}`,
+      name: `gradflow-${backend.name}`,
       seconds,
       samples: batches.reduce((s, b) => s + b.length, 0),
       peakMiB: peakRss / 2 ** 20,
@@ -278,51 +269,6 @@ function runGradflow(
   } finally {
     setBackend(previous);
   }
-}
-
-/**
- * The same model, loss and optimizer written with the fused ops of core/ops/fused.ts:
- * `linear(x, W, b, { activation: "relu" })` per layer, `mean(sparseSoftmaxCrossEntropy(z, y))`,
- * and Adam as one `adamStep` per parameter (then `applyUpdates`). The arithmetic is
- * the plugin path's, up to rounding.
- */
-function fusedTrainer(): { forward: (p: Tree, x: Tensor) => Tensor; loss: Loss; optimizer: Optimizer } {
-  type Dense = { weight: Tensor; bias: Tensor };
-  const forward = (p: Tree, x: Tensor) => {
-    const [l0, , l2, , l4] = p as Dense[];
-    const h = linear(linear(x, l0.weight, l0.bias, { activation: "relu" }), l2.weight, l2.bias, { activation: "relu" });
-    return linear(h, l4.weight, l4.bias);
-  };
-  const [beta1, beta2] = [0.9, 0.999];
-  type State = { step: number; m: Tree; v: Tree };
-  const zerosLike = (params: Tree) => treeMap((t) => new Tensor(new Float32Array(t.size), t.shape), params);
-  const optimizer = {
-    init: (params: Tree): State => ({ step: 0, m: zerosLike(params), v: zerosLike(params) }),
-    update(grads: Tree, state: State) {
-      const t = state.step + 1;
-      const scalars = {
-        beta1,
-        beta2,
-        stepSize: LEARNING_RATE / (1 - beta1 ** t),
-        biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** t),
-        epsilon: EPSILON,
-      };
-      const steps = flattenTree(grads).map(([path, g], i) => {
-        const r = adamStep(g, flattenTree(state.m)[i][1], flattenTree(state.v)[i][1], scalars);
-        return [path, r] as const;
-      });
-      const pick = (key: "update" | "m" | "v") => {
-        let i = 0;
-        return treeMap(() => steps[i++][1][key], grads);
-      };
-      return { updates: pick("update"), state: { step: t, m: pick("m"), v: pick("v") } };
-    },
-  };
-  return {
-    forward,
-    loss: (z: Tensor, y: Tensor) => mean(sparseSoftmaxCrossEntropy(z, y)),
-    optimizer: optimizer as unknown as Optimizer,
-  };
 }
 
 // ---------------------------------------------------------------- TF.js
@@ -458,16 +404,14 @@ async function main() {
 
   const results: Result[] = [];
   const { backends, missing } = availableBackends();
-  for (const fused of [false, true]) {
-    for (const backend of backends) {
-      const name = `gradflow-${backend.name}${fused ? "-fused" : ""}`;
-      if (!wanted(name)) continue;
-      peakRss = 0;
-      console.log(`${name}: starting at RSS ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
-      const r = runGradflow(backend, initial, netState, data, batches, fused);
-      console.log(`${name}: ${r.seconds.toFixed(2)} s, test accuracy ${(100 * r.accuracy).toFixed(2)}%`);
-      results.push(r);
-    }
+  for (const backend of backends) {
+    const name = `gradflow-${backend.name}`;
+    if (!wanted(name)) continue;
+    peakRss = 0;
+    console.log(`${name}: starting at RSS ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+    const r = runGradflow(backend, initial, netState, data, batches);
+    console.log(`${name}: ${r.seconds.toFixed(2)} s, test accuracy ${(100 * r.accuracy).toFixed(2)}%`);
+    results.push(r);
   }
   for (const why of missing) console.log(`not run: ${why}`);
 
