@@ -389,7 +389,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
   let startEpoch = 0, timeOffset = 0;
   let stopReason: string | null = null;
   if (options.resume !== undefined) {
-    // A snapshot given in memory is copied: the steps write over parameters and optimizer state in place.
+    // A snapshot given in memory stays the caller's: the first step allocates anew (paramsShared, stateShared).
     const snap = typeof options.resume === "string" ? await loadCheckpoint(options.resume) : options.resume;
     for (const key of ["seed", "batching", "batchSize", "samples", "validation"] as const) {
       const was = snap.config?.[key], now = config[key];
