@@ -220,7 +220,7 @@ export async function loadData(experiment: Experiment): Promise<RunData> {
       }`,
     );
   }
-  const loaded = await entry.loader(options);
+  const loaded = await entry.loader({ ...options, dtype: experiment.dtype });
   const split = "train" in loaded && "test" in loaded ? loaded : null;
   const train = split ? split.train : loaded as Dataset;
   if (experiment.validation === "test") {

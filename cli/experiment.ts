@@ -65,6 +65,11 @@ export interface Experiment {
   out: string | null;
   /** The kernel backend (`"js"`, `"wasm"`, `"blas"`), or `null` for the default. */
   backend: PluginChoice | null;
+  /**
+   * The element type of the data, which the layers follow: `"float32"` (PyTorch's and Keras's default for
+   * training) or `"float64"`. The data loader makes it directly.
+   */
+  dtype: "float32" | "float64";
 }
 
 const BATCHINGS = ["full", "single", "minibatch-fixed", "minibatch-shuffled"] as const;
@@ -91,6 +96,7 @@ export const EXPERIMENT_KEYS: Readonly<Record<keyof Experiment | "$schema", stri
   recordSteps: "true or false",
   gradientNorms: "true or false",
   backend: 'a backend name ("js", "wasm", "blas") or { "name", ...options }',
+  dtype: '"float32" or "float64"',
   out: "a folder path",
 };
 
@@ -258,6 +264,18 @@ export function parseExperiment(value: unknown, source: string): Experiment {
     data = { ...v.data } as DataChoice;
   } else data = fail("data", v.data);
 
+  // The data's dtype, which the layers follow: the top-level key, or the data set's own option; not both, unequal.
+  const DTYPES = ["float32", "float64"] as const;
+  if (v.dtype !== undefined && !DTYPES.includes(v.dtype as never)) fail("dtype", v.dtype);
+  if (data.dtype !== undefined && !DTYPES.includes(data.dtype as never)) {
+    fail("data.dtype", data.dtype, EXPERIMENT_KEYS.dtype);
+  }
+  if (v.dtype !== undefined && data.dtype !== undefined && v.dtype !== data.dtype) {
+    fail("dtype", v.dtype, `the same as data.dtype (${show(data.dtype)}) when both are given`);
+  }
+  const dtype = (v.dtype ?? data.dtype ?? "float32") as Experiment["dtype"];
+  delete data.dtype;
+
   // With a schedule, the schedule is the learning rate: the optimizer's learningRate becomes its ε₀.
   const optimizer = choice("optimizer", v.optimizer);
   const scheduler = v.scheduler === undefined || v.scheduler === null ? null : choice("scheduler", v.scheduler);
@@ -296,6 +314,7 @@ export function parseExperiment(value: unknown, source: string): Experiment {
     gradientNorms: boolean("gradientNorms"),
     out: string("out", null),
     backend: v.backend === undefined || v.backend === null ? null : choice("backend", v.backend),
+    dtype,
   };
 }
 
@@ -319,6 +338,8 @@ export interface Overrides {
   out?: string;
   /** Replaces the backend. */
   backend?: string;
+  /** Sets `dtype` (and drops a `dtype` in the data section). */
+  dtype?: string;
   /** `path=value` assignments, e.g. `optimizer.momentum=0.9`, `data.samples=100` (values are JSON or plain text). */
   set?: readonly string[];
 }
@@ -352,6 +373,10 @@ export function applyOverrides(json: unknown, overrides: Overrides): Record<stri
   if (overrides.optimizer !== undefined) out.optimizer = { name: overrides.optimizer };
   if (overrides.loss !== undefined) out.loss = { name: overrides.loss };
   if (overrides.backend !== undefined) out.backend = { name: overrides.backend };
+  if (overrides.dtype !== undefined) {
+    out.dtype = overrides.dtype;
+    if (isRecord(out.data)) delete out.data.dtype;
+  }
   if (overrides.learningRate !== undefined) {
     // With a schedule, the schedule is the learning rate (the trainer passes it to the optimizer).
     const key = out.scheduler === undefined || out.scheduler === null ? "optimizer" : "scheduler";

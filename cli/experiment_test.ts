@@ -125,3 +125,24 @@ Deno.test("parseExperiment() reads a backend, and --backend overrides it", () =>
   assert.deepEqual(parseExperiment(json, "a.json").backend, { name: "blas" });
   assert.throws(() => parseExperiment({ ...MINIMAL, backend: 3 }, "a.json"), /"backend" must be/);
 });
+
+Deno.test("parseExperiment() trains in float32 by default, takes dtype at the top or in the data section, not both unequal", () => {
+  assert.equal(parseExperiment(MINIMAL, "a.json").dtype, "float32");
+  assert.equal(parseExperiment({ ...MINIMAL, dtype: "float64" }, "a.json").dtype, "float64");
+  const inData = parseExperiment({ ...MINIMAL, data: { name: "xor", dtype: "float64" } }, "a.json");
+  assert.equal(inData.dtype, "float64");
+  assert.deepEqual(inData.data, { name: "xor" });
+  assert.throws(() => parseExperiment({ ...MINIMAL, dtype: "float16" }, "a.json"), {
+    name: "UsageError",
+    message: /"dtype" must be "float32" or "float64": current value is "float16"/,
+  });
+  assert.throws(
+    () => parseExperiment({ ...MINIMAL, dtype: "float32", data: { name: "xor", dtype: "float64" } }, "a.json"),
+    /"dtype" must be the same as data.dtype \("float64"\) when both are given/,
+  );
+});
+
+Deno.test("applyOverrides() sets dtype from --dtype over the file's, in either place", () => {
+  const json = { ...MINIMAL, data: { name: "xor", dtype: "float32" } };
+  assert.equal(parseExperiment(applyOverrides(json, { dtype: "float64" }), "a.json").dtype, "float64");
+});

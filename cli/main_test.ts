@@ -7,6 +7,8 @@
 
 import assert from "node:assert/strict";
 import { elements, parseSvg } from "../train/plot/_test_utils.ts";
+import { flattenTree } from "../core/tree.ts";
+import { loadCheckpoint } from "../train/checkpoint.ts";
 import { parseExperiment } from "./experiment.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -112,6 +114,29 @@ Deno.test({
     assert.deepEqual(ran.optimizer, { name: "adam", learningRate: 0.05 });
     assert.equal(ran.epochs, 2);
     assert.equal(ran.data.samples, 40);
+  },
+});
+
+Deno.test({
+  name: "gradflow train trains in float32 by default and in float64 with --dtype float64",
+  ignore: !canRun,
+  async fn() {
+    for (const dtype of ["float32", "float64"]) {
+      const out = `${TMP}/runs/dtype-${dtype}`;
+      const flags = dtype === "float32" ? [] : ["--dtype", dtype];
+      const { code, stderr } = await gradflow(
+        "train",
+        await experiment("dtype", TINY),
+        ...flags,
+        "--quiet",
+        "--out",
+        out,
+      );
+      assert.equal(code, 0, stderr);
+      assert.equal(JSON.parse(await Deno.readTextFile(`${out}/experiment.json`)).dtype, dtype);
+      const { params } = await loadCheckpoint(`${out}/checkpoint`);
+      assert.ok(flattenTree(params).every(([, t]) => t.dtype === dtype));
+    }
   },
 });
 

@@ -46,6 +46,15 @@ export interface ApplyContext {
   rng?: Random;
 }
 
+/** What a layer's `init` is told besides the input shape. */
+export interface InitContext {
+  /**
+   * The dtype of the inputs the layer will see (the training data's, in `train`). A layer makes its
+   * parameters in this dtype unless its own `dtype` option says otherwise; without it, in float64.
+   */
+  dtype?: DType;
+}
+
 /** What a layer's `init` returns. */
 export interface LayerInit<P extends Tree = Tree, S extends Tree = Tree> {
   /** The trainable parameters. */
@@ -75,8 +84,9 @@ export interface Layer<P extends Tree = Tree, S extends Tree = Tree> {
    *
    * @param inputShape The shape of one input sample.
    * @param rng The generator for random initial values.
+   * @param context The inputs' dtype, which parameters follow unless the layer is told otherwise.
    */
-  init(inputShape: readonly number[], rng: Random): LayerInit<P, S>;
+  init(inputShape: readonly number[], rng: Random, context?: InitContext): LayerInit<P, S>;
   /**
    * Computes the output for a batch.
    *

@@ -28,7 +28,7 @@
  * @module
  */
 
-import { astype, backends, setBackend, type Tensor } from "../mod.ts";
+import { backends, setBackend } from "../mod.ts";
 import { FASHION_MNIST_DIR, loadFashionMnist, type MnistData, predict, progressBar, train } from "../train/mod.ts";
 import { lineChart } from "../train/plot/mod.ts";
 import { exampleFlags, percent, saveChart, table } from "./_shared.ts";
@@ -88,9 +88,7 @@ try {
   throw e;
 }
 
-const f32 = (t: Tensor) => astype(t, "float32");
-const trainSet = { x: f32(dataset.train.x), y: f32(dataset.train.y) };
-const testSet = { x: f32(dataset.test.x), y: f32(dataset.test.y) };
+const trainSet = dataset.train, testSet = dataset.test; // float32, the loader's default (the layers follow it)
 console.log(
   `Fashion-MNIST: ${trainSet.x.shape[0]} training and ${testSet.x.shape[0]} test images; ` +
     `${epochs} epoch(s), backend ${backendName}\n`,
@@ -101,11 +99,11 @@ const result = await train({
   model: {
     name: "sequential",
     layers: [
-      { name: "dense", units: 256, dtype: "float32" },
+      { name: "dense", units: 256 },
       { name: "relu" },
-      { name: "dense", units: 128, dtype: "float32" },
+      { name: "dense", units: 128 },
       { name: "relu" },
-      { name: "dense", units: 10, dtype: "float32" },
+      { name: "dense", units: 10 },
     ],
   },
   loss: "softmax-cross-entropy",

@@ -389,8 +389,9 @@ function setUp(options: TrainOptions): { run: Run; progress: Progress } {
   const plan = batchPlan(settings.batching, samples, settings.batchSize, batchRng);
   const metrics = resolveMetrics(options.metrics ?? [], trainSet.y);
 
-  // The starting point: a fresh initialization, or the caller's parameters.
-  const fresh = plugins.model.init(inputShape, initRng);
+  // The starting point: a fresh initialization (in the data's dtype, unless a layer is told otherwise), or the
+  // caller's parameters.
+  const fresh = plugins.model.init(inputShape, initRng, { dtype: trainSet.x.dtype });
   let params: Tree = fresh.params, layerState: Tree = fresh.state;
   if (options.initial !== undefined) {
     sameStructure(fresh.params, options.initial.params, "initial.params");

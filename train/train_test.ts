@@ -470,13 +470,33 @@ Deno.test("train() rejects unknown options and bad values with their names", asy
 });
 
 Deno.test("train() starts from initial parameters when given", async () => {
-  const initial = { params: { weight: tensor([[0.5], [-0.5]]), bias: tensor([0.25]) } };
+  const initial = {
+    params: { weight: tensor([[0.5], [-0.5]], undefined, "float32"), bias: tensor([0.25], undefined, "float32") },
+  };
   const r = await train({ ...base(), model: dense({ units: 1 }), epochs: 0, initial });
   assert.ok(sameBits(r.params, initial.params));
   await assert.rejects(
     train({ ...base(), model: dense({ units: 1 }), initial: { params: { weight: tensor([[1]]) } } }),
     /initial.params has "weight" of shape \[1,1\]/,
   );
+  await assert.rejects(
+    train({
+      ...base(),
+      model: dense({ units: 1 }),
+      initial: { params: { weight: tensor([[1], [2]]), bias: tensor([0]) } },
+    }),
+    /"weight" of shape \[2,1\] \(float64\) but the model's is \[2,1\] \(float32\)/,
+  );
+});
+
+Deno.test("train() makes the parameters in the data's dtype unless a layer is told otherwise", async () => {
+  const dtypes = (r: { params: Tree }) => flattenTree(r.params).map(([, t]) => t.dtype);
+  const single = await train({ ...base(), epochs: 1 });
+  assert.ok(dtypes(single).every((d) => d === "float32"));
+  const double = await train({ ...base(), data: twoGaussians({ samples: 20, seed: 3, dtype: "float64" }), epochs: 1 });
+  assert.ok(dtypes(double).every((d) => d === "float64"));
+  const told = await train({ ...base(), model: [{ name: "dense", units: 1, dtype: "float64" }], epochs: 1 });
+  assert.deepEqual(dtypes(told), ["float64", "float64"]);
 });
 
 Deno.test("train() lets a callback stop the run after the current epoch", async () => {

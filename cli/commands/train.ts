@@ -28,6 +28,7 @@ Flags (each overrides the file):
   --batching <mode>       full | single | minibatch-fixed | minibatch-shuffled
   --seed <n>              the seed of every random choice
   --backend <name>        the kernel backend: wasm (default), js, or blas (needs --allow-ffi and libopenblas0)
+  --dtype <type>          float32 (default, as in PyTorch and Keras) or float64: the data's, which the layers follow
   --set <path=value>      any field, e.g. --set optimizer.momentum=0.9 --set data.samples=400 (repeatable)
   --out <dir>             the run folder (default runs/<name>)
   --resume                continue from the run folder's checkpoint up to --epochs
@@ -52,6 +53,7 @@ export const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
   batching: { type: "string" },
   seed: { type: "string" },
   backend: { type: "string" },
+  dtype: { type: "string" },
   set: { type: "string", multiple: true },
   out: { type: "string" },
   plugin: { type: "string", multiple: true },
@@ -88,6 +90,7 @@ export function overridesFrom(values: Record<string, string | boolean | string[]
     batching: text("batching"),
     seed: numberFlag("seed", values.seed, { integer: true }),
     backend: text("backend"),
+    dtype: text("dtype"),
     out: text("out"),
     set: listFlag(values.set),
   };

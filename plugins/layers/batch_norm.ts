@@ -15,7 +15,10 @@ export interface BatchNormOptions {
   momentum?: number;
   /** The ε added to the variance before the square root, non-negative (PyTorch's `eps`; 0 gives NaN on a constant feature). @default {1e-5} */
   epsilon?: number;
-  /** The dtype of γ, β and the running statistics. @default {"float64"} */
+  /**
+   * The dtype of γ, β and the running statistics. @default {the inputs' dtype: `init`'s `context.dtype` (the
+   * training data's, in `train`), float64 when not given}
+   */
   dtype?: DType;
 }
 
@@ -96,18 +99,21 @@ export function batchNorm(options: BatchNormOptions = {}): Layer<BatchNormParams
   checkKeys(owner, options, ["momentum", "epsilon", "dtype"]);
   const momentum = checkNumber(owner, "momentum", options.momentum, 0.1, { min: 0, max: 1 });
   const epsilon = checkNumber(owner, "epsilon", options.epsilon, 1e-5, { min: 0 });
-  const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  const dtype = options.dtype === undefined
+    ? undefined
+    : checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
   return {
-    init(inputShape) {
+    init(inputShape, _rng, context) {
       const features = inputShape[0];
       if (inputShape.length === 0 || !(features > 0)) {
         throw new RangeError(
           `Cannot initialize ${owner} as the input must have at least one feature (shape [features] or [channels, …]): current shape is [${inputShape}]`,
         );
       }
+      const type = dtype ?? context?.dtype ?? "float64";
       return {
-        params: { gamma: full([features], 1, dtype), beta: full([features], 0, dtype) },
-        state: { runningMean: full([features], 0, dtype), runningVar: full([features], 1, dtype) },
+        params: { gamma: full([features], 1, type), beta: full([features], 0, type) },
+        state: { runningMean: full([features], 0, type), runningVar: full([features], 1, type) },
         outputShape: [...inputShape],
       };
     },
@@ -138,7 +144,8 @@ export function batchNorm(options: BatchNormOptions = {}): Layer<BatchNormParams
       const variance = mean(square(centered), { axis: axes, keepDims: true });
       const normalized = div(centered, sqrt(add(variance, epsilon)));
       const output = add(mul(normalized, gamma), beta);
-      const runningMean = allocate(dtype, features), runningVar = allocate(dtype, features);
+      const stats = state.runningMean.dtype;
+      const runningMean = allocate(stats, features), runningVar = allocate(stats, features);
       const unbiased = count / (count - 1);
       for (let q = 0; q < features; q++) {
         runningMean[q] = (1 - momentum) * state.runningMean.data[q] + momentum * mu.data[q];
@@ -158,7 +165,7 @@ const plugin: Plugin<"layer", BatchNormOptions> = {
   kind: "layer",
   name: "batch-norm",
   description: "Batch normalization γ·(z − μ)/√(σ² + ε) + β, with running statistics for evaluation.",
-  defaults: { momentum: 0.1, epsilon: 1e-5, dtype: "float64" },
+  defaults: { momentum: 0.1, epsilon: 1e-5 },
   create: (options) => batchNorm(options) as unknown as Layer,
 };
 export default plugin;

@@ -153,5 +153,20 @@ Deno.test("batchNorm() throws on bad options, naming the option, its range and t
 
 Deno.test("batch-norm plugin is registered with PyTorch's defaults", () => {
   assert.equal(plugin.name, "batch-norm");
-  assert.deepEqual(plugin.defaults, { momentum: 0.1, epsilon: 1e-5, dtype: "float64" });
+  assert.deepEqual(plugin.defaults, { momentum: 0.1, epsilon: 1e-5 });
+});
+
+Deno.test("batchNorm() makes its parameters and statistics in the inputs' dtype unless told otherwise", () => {
+  const dtypes = (layer: ReturnType<typeof batchNorm>, context?: { dtype: "float32" | "float64" }) => {
+    const { params, state } = layer.init([3], new Random(0), context);
+    return [params.gamma, params.beta, state.runningMean, state.runningVar].map((t) => t.dtype);
+  };
+  assert.deepEqual(dtypes(batchNorm(), { dtype: "float32" }), ["float32", "float32", "float32", "float32"]);
+  assert.deepEqual(dtypes(batchNorm()), ["float64", "float64", "float64", "float64"]);
+  assert.deepEqual(dtypes(batchNorm({ dtype: "float64" }), { dtype: "float32" }), [
+    "float64",
+    "float64",
+    "float64",
+    "float64",
+  ]);
 });

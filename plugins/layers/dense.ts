@@ -21,7 +21,10 @@ export interface DenseOptions {
   initializer?: Initializer | string | { name: string; [option: string]: unknown };
   /** The bias initializer. @default {"zeros"} */
   biasInitializer?: Initializer | string | { name: string; [option: string]: unknown };
-  /** The parameters' dtype. @default {"float64"} */
+  /**
+   * The parameters' dtype. @default {the inputs' dtype: `init`'s `context.dtype` (the training data's, in `train`),
+   * float64 when not given}
+   */
   dtype?: DType;
   /**
    * Applied to `x·W + b` in the same pass: `"none"` (a linear layer) or
@@ -70,6 +73,17 @@ export type DenseParams = { weight: Tensor; bias: Tensor } | { weight: Tensor };
  * assert.deepEqual(output.shape, [1, 3]);
  * ```
  *
+ * @example Parameters follow the inputs' dtype (`train` gives the data's) unless told otherwise
+ * ```ts
+ * import { dense } from "./dense.ts";
+ * import { Random } from "../../core/random.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(dense({ units: 2 }).init([3], new Random(0), { dtype: "float32" }).params.weight.dtype, "float32");
+ * assert.equal(dense({ units: 2 }).init([3], new Random(0)).params.weight.dtype, "float64");
+ * assert.equal(dense({ units: 2, dtype: "float64" }).init([3], new Random(0), { dtype: "float32" }).params.weight.dtype, "float64");
+ * ```
+ *
  * @example The ReLU fused into the layer
  * ```ts
  * import { dense } from "./dense.ts";
@@ -94,18 +108,21 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
   const useBias = checkBoolean(owner, "useBias", options.useBias, true);
   const init = resolveInitializer(owner, "initializer", options.initializer ?? "xavier-uniform");
   const biasInit = resolveInitializer(owner, "biasInitializer", options.biasInitializer ?? "zeros");
-  const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  const dtype = options.dtype === undefined
+    ? undefined
+    : checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
   const activation = checkChoice(owner, "activation", options.activation, "none", ["none", "relu"] as const);
   return {
-    init(inputShape, rng) {
+    init(inputShape, rng, context) {
       const inputs = inputShape.reduce((p, n) => p * n, 1);
       if (inputShape.length === 0 || inputs === 0) {
         throw new RangeError(
           `Cannot initialize ${owner} as the input must have at least one feature: current shape is [${inputShape}]`,
         );
       }
-      const weight = init([inputs, units], rng, dtype);
-      const params = useBias ? { weight, bias: biasInit([units], rng, dtype) } : { weight };
+      const type = dtype ?? context?.dtype ?? "float64";
+      const weight = init([inputs, units], rng, type);
+      const params = useBias ? { weight, bias: biasInit([units], rng, type) } : { weight };
       return { params, state: {}, outputShape: [units] };
     },
     apply(params, state, input) {
@@ -134,7 +151,6 @@ const plugin: Plugin<"layer", DenseOptions> = {
     useBias: true,
     initializer: "xavier-uniform",
     biasInitializer: "zeros",
-    dtype: "float64",
     activation: "none",
   },
   create: (options) => dense(options as DenseOptions) as unknown as Layer,

@@ -93,11 +93,11 @@ export function sequential(layers: readonly Layer[] | SequentialOptions): Layer<
     }
   });
   return {
-    init(inputShape, rng) {
+    init(inputShape, rng, context) {
       const params: Tree[] = [], state: Tree[] = [];
       let shape = [...inputShape];
       for (const layer of list) {
-        const r = layer.init(shape, rng);
+        const r = layer.init(shape, rng, context);
         params.push(r.params);
         state.push(r.state);
         shape = r.outputShape;

@@ -44,8 +44,28 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Array> {
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    const stream = new ReadableStream<BufferSource>({
+      start(controller) {
+        controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
+        controller.close();
+      },
+    }).pipeThrough(new DecompressionStream("gzip"));
+    // The chunks go straight into one buffer of the size the gzip trailer gives (ISIZE, the length mod 2³²; at most
+    // deflate's largest ratio, 1032:1), grown if it was wrong: no second copy of a large file.
+    const trailer = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4) : null;
+    let out = new Uint8Array(Math.min(trailer?.getUint32(0, true) ?? 0, 1032 * bytes.length));
+    let at = 0;
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      if (at + r.value.length > out.length) {
+        const grown = new Uint8Array(Math.max(2 * out.length, at + r.value.length));
+        grown.set(out.subarray(0, at));
+        out = grown;
+      }
+      out.set(r.value, at);
+      at += r.value.length;
+    }
+    return at === out.length ? out : out.slice(0, at);
   } catch (e) {
     throw new RangeError(
       `Cannot read ${source} as its gzip stream is corrupt or truncated (${bytes.length} compressed bytes): ${

@@ -5,7 +5,8 @@
  */
 
 import { checkChoice } from "../../core/options.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { dataArray } from "./_dtype.ts";
 
 /**
  * The target encodings of a two-class generator: `"binary"` gives `[n, 1]`
@@ -38,6 +39,7 @@ export function checkLabels(owner: string, value: unknown): LabelEncoding {
  *
  * @param classes One class number (0 or 1) per sample.
  * @param encoding The encoding.
+ * @param dtype The targets' element type. @default {"float32"}
  * @returns `[n, 1]` or (one-hot) `[n, 2]` targets.
  *
  * @example
@@ -49,13 +51,14 @@ export function checkLabels(owner: string, value: unknown): LabelEncoding {
  * assert.deepEqual(encodeBinary([0, 1], "one-hot").toArray(), [[1, 0], [0, 1]]);
  * ```
  */
-export function encodeBinary(classes: readonly number[], encoding: LabelEncoding): Tensor {
+export function encodeBinary(classes: readonly number[], encoding: LabelEncoding, dtype: DType = "float32"): Tensor {
   const n = classes.length;
   if (encoding === "one-hot") {
-    const data = new Float64Array(2 * n);
+    const data = dataArray(dtype, 2 * n);
     classes.forEach((c, i) => (data[2 * i + c] = 1));
     return new Tensor(data, [n, 2]);
   }
-  const data = Float64Array.from(classes, (c) => (encoding === "sign" ? 2 * c - 1 : c));
+  const data = dataArray(dtype, n);
+  classes.forEach((c, i) => (data[i] = encoding === "sign" ? 2 * c - 1 : c));
   return new Tensor(data, [n, 1]);
 }

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { checkDataDtype, dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
 
 /** Options for {@linkcode parseCsv} and {@linkcode loadCsv}. */
@@ -15,6 +16,8 @@ export interface CsvOptions {
   features?: readonly string[];
   /** The field separator, one character. @default {","} */
   delimiter?: string;
+  /** The element type of `x` and `y` (float64 is one option away). @default {"float32"} */
+  dtype?: DType;
 }
 
 /** A dataset read from CSV, with the column names it came from. */
@@ -85,7 +88,7 @@ function records(text: string, delimiter: string, fail: (why: string) => never):
  * with one text value is an error at that value.
  *
  * @param text The file's content.
- * @param options `target`, `features`, `delimiter`.
+ * @param options `target`, `features`, `delimiter`, `dtype`.
  * @param source What the text is (a path), for messages. @default {"the CSV data"}
  * @returns `{ x: [rows, features], y: [rows, targets], features, targets, classes? }`.
  * @throws {RangeError} For a malformed row or value (naming its line and column) or an unknown column.
@@ -114,6 +117,7 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "the C
       }`,
     );
   }
+  const dtype = checkDataDtype(`dataset "csv" (${source})`, options.dtype);
   const rows = records(text, delimiter, fail);
   if (rows.length === 0) fail("it is empty: the first line must be a header");
   const header = rows[0].fields;
@@ -144,12 +148,15 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "the C
   const body = rows.slice(1);
   if (body.length === 0) fail(`it has a header but no data rows`);
   const n = body.length;
-  const x = new Float64Array(n * features.length), y = new Float64Array(n * targets.length);
+  const x = dataArray(dtype, n * features.length), y = dataArray(dtype, n * targets.length);
   const number = (value: string, line: number, name: string): number => {
     if (value === "") fail(`the value at line ${line}, column "${name}" is empty`);
     const v = Number(value);
     if (!Number.isFinite(v)) {
       fail(`the value ${JSON.stringify(value)} at line ${line}, column "${name}" is not a finite number`);
+    }
+    if (dtype === "float32" && !Number.isFinite(Math.fround(v))) {
+      fail(`the value ${value} at line ${line}, column "${name}" is beyond float32's range (give dtype "float64")`);
     }
     return v;
   };
@@ -184,7 +191,7 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "the C
  * Reads a CSV file with a header row (see {@linkcode parseCsv}). Needs `--allow-read`.
  *
  * @param path The file path.
- * @param options `target`, `features`, `delimiter`.
+ * @param options `target`, `features`, `delimiter`, `dtype`.
  * @returns `{ x, y, features, targets, classes? }`.
  * @throws {RangeError} For a malformed file, naming the path, line and column.
  *

@@ -54,3 +54,12 @@ Deno.test("loadCsv() reads a file and rejects one that is not UTF-8", async () =
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parseCsv() gives float32 by default, float64 on request, and refuses a value beyond float32's range", () => {
+  const single = parseCsv("a,y\n0.1,2\n"), double = parseCsv("a,y\n0.1,2\n", { dtype: "float64" });
+  assert.ok(single.x.data instanceof Float32Array && single.y.data instanceof Float32Array);
+  assert.deepEqual([...single.x.data], [Math.fround(0.1)]);
+  assert.deepEqual([...double.x.data], [0.1]);
+  assert.throws(() => parseCsv("a,y\n1e39,0\n"), /1e39 at line 2, column "a" is beyond float32's range/);
+  assert.deepEqual([...parseCsv("a,y\n1e39,0\n", { dtype: "float64" }).x.data], [1e39]);
+});

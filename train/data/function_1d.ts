@@ -6,7 +6,8 @@
 
 import { checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
 import { Random } from "../../core/random.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { checkDataDtype, dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
 
 /** Options for {@linkcode function1d}. */
@@ -23,6 +24,8 @@ export interface Function1dOptions {
   noise?: number;
   /** The seed of the generator. @default {0} */
   seed?: number;
+  /** The element type of `x` and `y` (float64 is one option away). @default {"float32"} */
+  dtype?: DType;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface Function1dOptions {
  * monotone σ units, G(x) = Σₘ vₘ σ(wₘ·x + bₘ), gets within ε of g on [0, 1]
  * given enough units M.
  *
- * @param options `fn`, `range`, `samples`, `spacing`, `noise`, `seed`.
+ * @param options `fn`, `range`, `samples`, `spacing`, `noise`, `seed`, `dtype`.
  * @returns `{ x: [samples, 1], y: [samples, 1] }` with y = g(x) (+ noise).
  * @throws {RangeError | TypeError} For a bad option, naming it.
  *
@@ -47,11 +50,12 @@ export interface Function1dOptions {
  */
 export function function1d(options: Function1dOptions = {}): Dataset {
   const owner = 'dataset "function-1d"';
-  checkKeys(owner, options, ["fn", "range", "samples", "spacing", "noise", "seed"]);
+  checkKeys(owner, options, ["fn", "range", "samples", "spacing", "noise", "seed", "dtype"]);
   const samples = checkNumber(owner, "samples", options.samples, 100, { min: 1, integer: true });
   const spacing = checkChoice(owner, "spacing", options.spacing, "random", ["random", "grid"] as const);
   const noise = checkNumber(owner, "noise", options.noise, 0, { min: 0 });
   const seed = checkNumber(owner, "seed", options.seed, 0, { integer: true });
+  const dtype = checkDataDtype(owner, options.dtype);
   const fn = options.fn ?? ((x: number) => Math.sin(2 * Math.PI * x));
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot create ${owner} as fn must be a function of a number: current value is ${typeof fn}`);
@@ -64,10 +68,10 @@ export function function1d(options: Function1dOptions = {}): Dataset {
   }
   const [low, high] = range;
   const rng = new Random(seed);
-  const x = new Float64Array(samples), y = new Float64Array(samples);
+  const x = dataArray(dtype, samples), y = dataArray(dtype, samples);
   for (let i = 0; i < samples; i++) {
     x[i] = spacing === "grid" ? (samples === 1 ? low : low + (high - low) * i / (samples - 1)) : rng.uniform(low, high);
-    y[i] = fn(x[i]) + (noise === 0 ? 0 : rng.normal(0, noise));
+    y[i] = fn(x[i]) + (noise === 0 ? 0 : rng.normal(0, noise)); // g of the stored (rounded) input
     if (!Number.isFinite(y[i])) {
       throw new RangeError(`Cannot create ${owner} as fn must return finite numbers: fn(${x[i]}) is ${y[i]}`);
     }

@@ -13,7 +13,7 @@ export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float
 export interface IdxArray {
   /** The dimensions from the header (60000, 28, 28 for MNIST training images). */
   shape: number[];
-  /** The elements in row-major order, in the file's element type. */
+  /** The elements in row-major order, in the file's element type (bytes are a view of the input, not a copy). */
   values: IdxValues;
 }
 
@@ -99,19 +99,23 @@ export function parseIdx(bytes: Uint8Array, source = "the IDX data"): IdxArray {
       } unexpected bytes after the data, which ends at offset ${end} ([${shape}] of type ${type.name})`,
     );
   }
-  const values = type.make(count);
   if (type.bytes === 1) {
-    values.set(bytes.subarray(headerEnd, end) as unknown as ArrayLike<number>);
-  } else {
-    for (let i = 0, o = headerEnd; i < count; i++, o += type.bytes) {
-      values[i] = type.bytes === 2
-        ? view.getInt16(o, false)
-        : bytes[2] === 0x0c
-        ? view.getInt32(o, false)
-        : type.bytes === 4
-        ? view.getFloat32(o, false)
-        : view.getFloat64(o, false);
-    }
+    // Bytes are read in place: a view of the input, not a copy (47 MB for Fashion-MNIST's training images).
+    const at = bytes.byteOffset + headerEnd;
+    return {
+      shape,
+      values: bytes[2] === 0x08 ? new Uint8Array(bytes.buffer, at, count) : new Int8Array(bytes.buffer, at, count),
+    };
+  }
+  const values = type.make(count);
+  for (let i = 0, o = headerEnd; i < count; i++, o += type.bytes) {
+    values[i] = type.bytes === 2
+      ? view.getInt16(o, false)
+      : bytes[2] === 0x0c
+      ? view.getInt32(o, false)
+      : type.bytes === 4
+      ? view.getFloat32(o, false)
+      : view.getFloat64(o, false);
   }
   return { shape, values };
 }

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
 import { readIdx } from "./idx.ts";
 
@@ -37,6 +38,11 @@ export interface MnistOptions {
   labels?: "one-hot" | "index";
   /** Keep only the first `limit` samples of each split (quick experiments). */
   limit?: number;
+  /**
+   * The element type of the images and targets, written directly from the file's bytes (no float64 copy):
+   * `"float32"`, what PyTorch and Keras train in, or `"float64"`. @default {"float32"}
+   */
+  dtype?: DType;
 }
 
 /** A dataset with a training and a test split. */
@@ -90,6 +96,12 @@ async function loadIdxSet(
       `Cannot load ${name} as labels must be one of "one-hot", "index": current value is ${JSON.stringify(labels)}`,
     );
   }
+  const dtype = options.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float64") {
+    throw new RangeError(
+      `Cannot load ${name} as dtype must be one of "float32", "float64": current value is ${JSON.stringify(dtype)}`,
+    );
+  }
   const limit = options.limit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new RangeError(`Cannot load ${name} as limit must be a positive integer: current value is ${limit}`);
@@ -103,11 +115,13 @@ async function loadIdxSet(
     }
     const n = Math.min(images.shape[0], limit ?? Infinity);
     const pixels = images.shape[1] * images.shape[2];
-    const x = new Float64Array(n * pixels);
+    // Each pixel is scaled in double and rounded once to the dtype: the float32 values equal PyTorch's
+    // `ToTensor()` (a float32 division by 255) and a float32 cast of the float64 ones.
+    const x = dataArray(dtype, n * pixels);
     const scale = normalize ? 1 / 255 : 1;
     for (let i = 0; i < x.length; i++) x[i] = images.values[i] * scale;
     const k = classes.length;
-    const y = new Float64Array(labels === "one-hot" ? n * k : n);
+    const y = dataArray(dtype, labels === "one-hot" ? n * k : n);
     for (let i = 0; i < n; i++) {
       const c = targets.values[i];
       if (!Number.isInteger(c) || c < 0 || c >= k) {
@@ -138,7 +152,7 @@ async function loadIdxSet(
  * and `t10k-labels-idx1-ubyte`, each plain or gzip-compressed (`.gz`). Nothing
  * is downloaded. Needs `--allow-read` for the folder.
  *
- * @param options `dir` (required), `normalize`, `flatten`, `labels`, `limit`.
+ * @param options `dir` (required), `normalize`, `flatten`, `labels`, `limit`, `dtype`.
  * @returns `{ train, test, classes }`.
  * @throws {Deno.errors.NotFound} When a file is missing; the message says where to get it.
  * @throws {RangeError} When a file is corrupt or truncated (naming the file and the byte offset).
@@ -175,7 +189,7 @@ export function loadMnist(options: MnistOptions): Promise<MnistData> {
  * Debian's `dataset-fashion-mnist` package installs in {@linkcode FASHION_MNIST_DIR};
  * nothing is downloaded. Needs `--allow-read` for the folder.
  *
- * @param options `dir`, `normalize`, `flatten`, `labels`, `limit`.
+ * @param options `dir`, `normalize`, `flatten`, `labels`, `limit`, `dtype`.
  * @returns `{ train, test, classes }` with {@linkcode FASHION_MNIST_CLASSES}.
  * @throws {Deno.errors.NotFound} When a file is missing; the message gives the install command and the download address.
  * @throws {RangeError} When a file is corrupt or truncated.

@@ -21,7 +21,7 @@ Deno.test("loadMnist() reads the four IDX files, scales pixels to [0, 1] and one
     const dir = await Deno.makeTempDir();
     try {
       await fixture(dir, gzip);
-      const { train, test, classes } = await loadMnist({ dir });
+      const { train, test, classes } = await loadMnist({ dir, dtype: "float64" });
       assert.deepEqual(train.x.shape, [3, 4]);
       assert.deepEqual([...train.x.data.subarray(0, 4)], [0, 1, 0.2, 0.4]);
       assert.deepEqual(train.y.shape, [3, 10]);
@@ -31,6 +31,23 @@ Deno.test("loadMnist() reads the four IDX files, scales pixels to [0, 1] and one
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  }
+});
+
+Deno.test("loadMnist() gives float32 images and targets by default: the float64 values rounded once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fixture(dir, true);
+    const single = await loadMnist({ dir }), double = await loadMnist({ dir, dtype: "float64" });
+    for (const split of ["train", "test"] as const) {
+      for (const key of ["x", "y"] as const) {
+        assert.equal(single[split][key].dtype, "float32");
+        assert.deepEqual([...single[split][key].data], [...double[split][key].data].map(Math.fround));
+      }
+    }
+    await assert.rejects(loadMnist({ dir, dtype: "int8" as never }), /dtype must be one of "float32", "float64"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { dataArray } from "./_dtype.ts";
 
 /**
  * Encodes class numbers as one-hot rows: label k becomes a row of zeros with a
@@ -12,7 +13,8 @@ import { Tensor } from "../../core/tensor.ts";
  *
  * @param labels Class numbers: a tensor of shape `[n]` or `[n, 1]`, or an array.
  * @param classes The number of classes. @default {the largest label + 1}
- * @returns A float64 tensor of shape `[n, classes]`.
+ * @param dtype The element type. @default {the labels tensor's dtype; float32 for an array}
+ * @returns A tensor of shape `[n, classes]`.
  * @throws {RangeError} When a label is not an integer in [0, classes).
  *
  * @example
@@ -23,7 +25,7 @@ import { Tensor } from "../../core/tensor.ts";
  * assert.deepEqual(oneHot([2, 0], 3).toArray(), [[0, 0, 1], [1, 0, 0]]);
  * ```
  */
-export function oneHot(labels: Tensor | ArrayLike<number>, classes?: number): Tensor {
+export function oneHot(labels: Tensor | ArrayLike<number>, classes?: number, dtype?: DType): Tensor {
   const values = labels instanceof Tensor ? labels.data : labels;
   if (labels instanceof Tensor && labels.size !== labels.shape[0]) {
     throw new RangeError(
@@ -38,7 +40,12 @@ export function oneHot(labels: Tensor | ArrayLike<number>, classes?: number): Te
   if (!Number.isInteger(k) || k < 1) {
     throw new RangeError(`Cannot one-hot encode as classes must be a positive integer: current value is ${k}`);
   }
-  const out = new Float64Array(values.length * k);
+  if (dtype !== undefined && dtype !== "float32" && dtype !== "float64") {
+    throw new RangeError(
+      `Cannot one-hot encode as dtype must be one of "float32", "float64": current value is ${JSON.stringify(dtype)}`,
+    );
+  }
+  const out = dataArray(dtype ?? (labels instanceof Tensor ? labels.dtype : "float32"), values.length * k);
   for (let i = 0; i < values.length; i++) {
     const c = values[i];
     if (!Number.isInteger(c) || c < 0 || c >= k) {

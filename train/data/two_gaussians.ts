@@ -6,7 +6,8 @@
 
 import { checkKeys, checkNumber } from "../../core/options.ts";
 import { Random } from "../../core/random.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { checkDataDtype, dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
 import { checkLabels, encodeBinary, type LabelEncoding } from "./_labels.ts";
 
@@ -22,6 +23,8 @@ export interface TwoGaussiansOptions {
   std?: number;
   /** The target encoding: `"binary"` {0, 1}, `"sign"` {−1, +1} (hinge loss), `"one-hot"`. @default {"binary"} */
   labels?: LabelEncoding;
+  /** The element type of `x` and `y` (float64 is one option away). @default {"float32"} */
+  dtype?: DType;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface TwoGaussiansOptions {
  * of seed 000's homework 2 (the 2-3-5-3-1 sigmoid network with MSE and hinge loss).
  * Class c's points are drawn from N(μ_c, σ²I). Seeded: the same options give the same data.
  *
- * @param options `samples`, `seed`, `means`, `std`, `labels`.
+ * @param options `samples`, `seed`, `means`, `std`, `labels`, `dtype`.
  * @returns `{ x: [samples, 2], y }` with `y` as `labels` says.
  * @throws {RangeError | TypeError} For a bad option, naming it.
  *
@@ -46,11 +49,12 @@ export interface TwoGaussiansOptions {
  */
 export function twoGaussians(options: TwoGaussiansOptions = {}): Dataset {
   const owner = 'dataset "two-gaussians"';
-  checkKeys(owner, options, ["samples", "seed", "means", "std", "labels"]);
+  checkKeys(owner, options, ["samples", "seed", "means", "std", "labels", "dtype"]);
   const samples = checkNumber(owner, "samples", options.samples, 200, { min: 1, integer: true });
   const seed = checkNumber(owner, "seed", options.seed, 0, { integer: true });
   const std = checkNumber(owner, "std", options.std, 1, { min: 0 });
   const labels = checkLabels(owner, options.labels);
+  const dtype = checkDataDtype(owner, options.dtype);
   const means = options.means ?? [[-1, -1], [1, 1]];
   if (
     !Array.isArray(means) || means.length !== 2 ||
@@ -61,7 +65,7 @@ export function twoGaussians(options: TwoGaussiansOptions = {}): Dataset {
     );
   }
   const rng = new Random(seed);
-  const x = new Float64Array(2 * samples);
+  const x = dataArray(dtype, 2 * samples);
   const classes: number[] = [];
   for (let i = 0; i < samples; i++) {
     const c = i % 2;
@@ -69,5 +73,5 @@ export function twoGaussians(options: TwoGaussiansOptions = {}): Dataset {
     x[2 * i + 1] = rng.normal(means[c][1], std);
     classes.push(c);
   }
-  return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels) };
+  return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels, dtype) };
 }

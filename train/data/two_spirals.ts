@@ -6,7 +6,8 @@
 
 import { checkKeys, checkNumber } from "../../core/options.ts";
 import { Random } from "../../core/random.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { checkDataDtype, dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
 import { checkLabels, encodeBinary, type LabelEncoding } from "./_labels.ts";
 
@@ -22,6 +23,8 @@ export interface TwoSpiralsOptions {
   seed?: number;
   /** The target encoding: `"binary"` {0, 1}, `"sign"` {−1, +1}, `"one-hot"`. @default {"binary"} */
   labels?: LabelEncoding;
+  /** The element type of `x` and `y` (float64 is one option away). @default {"float32"} */
+  dtype?: DType;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface TwoSpiralsOptions {
  * with s = +1 for class 0 and −1 for class 1 (the second spiral is the first
  * turned by half a turn), plus Gaussian noise; radii are at most 1.
  *
- * @param options `samples`, `turns`, `noise`, `seed`, `labels`.
+ * @param options `samples`, `turns`, `noise`, `seed`, `labels`, `dtype`.
  * @returns `{ x: [samples, 2], y }`.
  * @throws {RangeError | TypeError} For a bad option, naming it.
  *
@@ -48,15 +51,16 @@ export interface TwoSpiralsOptions {
  */
 export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
   const owner = 'dataset "two-spirals"';
-  checkKeys(owner, options, ["samples", "turns", "noise", "seed", "labels"]);
+  checkKeys(owner, options, ["samples", "turns", "noise", "seed", "labels", "dtype"]);
   const samples = checkNumber(owner, "samples", options.samples, 200, { min: 1, integer: true });
   const turns = checkNumber(owner, "turns", options.turns, 1.25, { min: 0, minExclusive: true });
   const noise = checkNumber(owner, "noise", options.noise, 0.05, { min: 0 });
   const seed = checkNumber(owner, "seed", options.seed, 0, { integer: true });
   const labels = checkLabels(owner, options.labels);
+  const dtype = checkDataDtype(owner, options.dtype);
   const rng = new Random(seed);
   const start = 0.25, span = 2 * Math.PI * turns, end = start + span;
-  const x = new Float64Array(2 * samples);
+  const x = dataArray(dtype, 2 * samples);
   const classes: number[] = [];
   for (let i = 0; i < samples; i++) {
     const c = i % 2;
@@ -66,5 +70,5 @@ export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
     x[2 * i + 1] = r * Math.sin(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
     classes.push(c);
   }
-  return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels) };
+  return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels, dtype) };
 }

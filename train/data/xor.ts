@@ -6,7 +6,8 @@
 
 import { checkKeys, checkNumber } from "../../core/options.ts";
 import { Random } from "../../core/random.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor } from "../../core/tensor.ts";
+import { checkDataDtype, dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
 import { checkLabels, encodeBinary, type LabelEncoding } from "./_labels.ts";
 
@@ -20,6 +21,8 @@ export interface XorOptions {
   seed?: number;
   /** The target encoding: `"binary"` {0, 1}, `"sign"` {−1, +1}, `"one-hot"`. @default {"binary"} */
   labels?: LabelEncoding;
+  /** The element type of `x` and `y` (float64 is one option away). @default {"float32"} */
+  dtype?: DType;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface XorOptions {
  * separates the classes, so it needs a hidden layer. With the defaults it is
  * the four-row truth table.
  *
- * @param options `samples`, `noise`, `seed`, `labels`.
+ * @param options `samples`, `noise`, `seed`, `labels`, `dtype`.
  * @returns `{ x: [samples, 2], y }`.
  * @throws {RangeError | TypeError} For a bad option, naming it.
  *
@@ -44,13 +47,14 @@ export interface XorOptions {
  */
 export function xor(options: XorOptions = {}): Dataset {
   const owner = 'dataset "xor"';
-  checkKeys(owner, options, ["samples", "noise", "seed", "labels"]);
+  checkKeys(owner, options, ["samples", "noise", "seed", "labels", "dtype"]);
   const samples = checkNumber(owner, "samples", options.samples, 4, { min: 1, integer: true });
   const noise = checkNumber(owner, "noise", options.noise, 0, { min: 0 });
   const seed = checkNumber(owner, "seed", options.seed, 0, { integer: true });
   const labels = checkLabels(owner, options.labels);
+  const dtype = checkDataDtype(owner, options.dtype);
   const rng = new Random(seed);
-  const x = new Float64Array(2 * samples);
+  const x = dataArray(dtype, 2 * samples);
   const classes: number[] = [];
   for (let i = 0; i < samples; i++) {
     const a = (i >> 1) & 1, b = i & 1;
@@ -58,5 +62,5 @@ export function xor(options: XorOptions = {}): Dataset {
     x[2 * i + 1] = noise === 0 ? b : rng.normal(b, noise);
     classes.push(a ^ b);
   }
-  return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels) };
+  return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels, dtype) };
 }

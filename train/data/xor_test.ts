@@ -14,3 +14,11 @@ Deno.test("xor() jitters the corners with seeded noise", () => {
   assert.ok(a.x.data.every((v) => v > -0.6 && v < 1.6));
   assert.throws(() => xor({ noise: -1 }), RangeError);
 });
+
+Deno.test("xor() gives float32 by default and float64 on request", () => {
+  const single = xor({ samples: 8, noise: 0.1 }), double = xor({ samples: 8, noise: 0.1, dtype: "float64" });
+  assert.equal(single.x.dtype, "float32");
+  assert.equal(single.y.dtype, "float32");
+  assert.deepEqual([...single.x.data], [...double.x.data].map(Math.fround));
+  assert.throws(() => xor({ dtype: "int32" as never }), /dtype must be one of "float32", "float64"/);
+});
