@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { TypedArray } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import type { History } from "./history.ts";
 
@@ -88,11 +89,45 @@ export interface NonFiniteValue {
  */
 export function findNonFinite(tree: Tree): NonFiniteValue | null {
   for (const [path, t] of flattenTree(tree)) {
-    for (let i = 0; i < t.size; i++) {
-      if (!Number.isFinite(t.data[i])) return { path, index: i, value: t.data[i] };
-    }
+    const i = firstNonFinite(t.data);
+    if (i !== -1) return { path, index: i, value: t.data[i] };
   }
   return null;
+}
+
+/**
+ * The index of the first NaN or infinite element of an array, or −1 when every element is finite. The trainer
+ * asks it of every gradient at every step, so the common case is one unrolled pass: x·0 is 0 for a finite x and
+ * NaN otherwise, so four running sums of x·0 are 0 exactly when all is well; only then is the element searched for.
+ *
+ * @param data The elements.
+ * @returns The index, or −1.
+ *
+ * @example
+ * ```ts
+ * import { firstNonFinite } from "./diagnostics.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(firstNonFinite(new Float32Array([1, -0, 3e38])), -1);
+ * assert.equal(firstNonFinite(new Float64Array([1, 2, 3, 4, -Infinity, NaN])), 4);
+ * ```
+ */
+export function firstNonFinite(data: TypedArray): number {
+  const n = data.length, whole = n - (n & 3);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let i = 0; i < whole; i += 4) {
+    s0 += data[i] * 0;
+    s1 += data[i + 1] * 0;
+    s2 += data[i + 2] * 0;
+    s3 += data[i + 3] * 0;
+  }
+  for (let i = whole; i < n; i++) s0 += data[i] * 0;
+  if (s0 + s1 + s2 + s3 === 0) return -1;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v - v !== 0) return i;
+  }
+  return -1;
 }
 
 /**

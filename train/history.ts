@@ -13,7 +13,8 @@
  * `val` + its name (`valLoss`, `valAccuracy`); `learningRate` is the last
  * step's rate when the trainer knows it; `gradNorm.<layer>` the mean gradient
  * norm of a layer's parameters (with `gradientNorms: true`); `time` the
- * seconds since training began.
+ * seconds since `train` was called (setting up included; a resumed run adds
+ * the checkpoint's time).
  */
 export type EpochRecord = { epoch: number; step: number; loss: number; time: number } & Record<string, number>;
 

@@ -236,12 +236,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 // changes as the run goes lives in the `Progress`, which the callbacks' context reads.
 
 async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now(); // the records' time counts from the call: setting up is part of the run
   const { run, progress } = setUp(options);
   if (options.resume !== undefined) {
     // A snapshot given in memory stays the caller's: the first step allocates anew (paramsShared, stateShared).
     restore(run, progress, typeof options.resume === "string" ? await loadCheckpoint(options.resume) : options.resume);
   }
-  const started = performance.now();
   const elapsed = () => progress.timeOffset + (performance.now() - started) / 1000;
   const context = trainContext(run, progress, elapsed);
   const callbacks = run.callbacks;

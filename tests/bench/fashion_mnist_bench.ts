@@ -1,452 +1,490 @@
 /**
- * One epoch of Fashion-MNIST on every backend, against TensorFlow.js in the same
- * process (issue 7's benchmark).
+ * Fashion-MNIST on what users run — `train()` and the CLI — against the kernel floor, PyTorch CPU
+ * and TF.js, every configuration in a process of its own, in one run.
  *
- * Workload: MLP 784-256-128-10 with ReLU, softmax cross-entropy on integer
- * labels, Adam (learning rate 1e-3, β = 0.9/0.999, ε = 1e-8), batch 128, float32,
- * one epoch over the 60 000 training images (469 steps, the last one of 96),
- * then accuracy on the 10 000 test images. Every run starts from the same
- * initial weights (gradflow's `xavier-uniform`, seed 0) and sees the batches in
- * the same order (a seeded permutation).
+ * Workload (see `_fashion_mnist.ts`): MLP 784-256-128-10, ReLU, softmax cross-entropy, Adam 1e-3,
+ * batch 128, float32; every epoch ends with accuracy on the 10,000 test images. Every
+ * configuration trains from `train()`'s initial weights (`xavier-uniform`, seed 0) on `train()`'s
+ * batch order, reading the same IDX files:
  *
- * gradflow runs the framework's ordinary path: `layers.sequential` of
- * `dense` / `relu` plugins, the `softmax-cross-entropy` loss plugin, `valueAndGrad`,
- * the `adam` optimizer plugin's fused `step` (its update and `applyUpdates` in one pass),
- * with the gradient, the optimizer state and the parameters donated (written over in
- * place), then the gradient's buffers recycled for the next step — what the trainer
- * does each step.
- * TF.js 4.22 (`@tensorflow/tfjs`, i.e. tfjs-core with its gradients and
- * `tfjs-backend-cpu`, plus `tfjs-backend-wasm`; benchmark-only dependencies) runs the same model
- * as users write it (`optimizer.minimize` over `tf.matMul`, `tf.relu`,
- * `tf.losses.softmaxCrossEntropy`), and on the wasm backend also with the
- * expert's trick: a `tf.customGrad` dense layer whose gradient transposes
- * explicitly and multiplies untransposed, avoiding TF.js's slow transposed products.
+ * | row            | what runs                                                                          |
+ * | -------------- | ---------------------------------------------------------------------------------- |
+ * | `train-wasm`   | `train()` with an ordinary options object on the default backend (`wasm`)         |
+ * | `train-blas`   | the same with `backend: "blas"` (OpenBLAS through FFI)                             |
+ * | `train-js`     | the same with `backend: "js"` (TypeScript only)                                    |
+ * | `cli-wasm`     | `gradflow train examples/experiments/fashion_mnist.json` (the CLI, default backend) |
+ * | `cli-blas`     | the same with `--backend blas`                                                     |
+ * | `floor-wasm`   | the kernel floor: a hand-written loop of plugin calls (no trainer), `wasm`         |
+ * | `floor-blas`   | the kernel floor on `blas`                                                         |
+ * | `torch-1`      | PyTorch CPU (`python3-torch`), 1 thread                                            |
+ * | `torch-N`      | PyTorch CPU, every core                                                            |
+ * | `tfjs-wasm`    | TF.js 4.22 wasm, as users write it                                                 |
+ * | `tfjs-wasm-tuned` | TF.js wasm with the expert's transposed-matmul gradient                        |
+ * | `tfjs-cpu`     | TF.js cpu backend                                                                  |
+ *
+ * Seconds per epoch are each configuration's own clock over the training steps and the test
+ * evaluation (for `train()` and the CLI, the trainer's `history` time); "process s" is the wall
+ * time of the whole process (start-up and data loading included). Peak RSS is the process's
+ * `ru_maxrss` (see `_peak_rss.ts`). Each gradflow row gets its ratio to PyTorch on 1 thread and on
+ * every core, and to TF.js wasm; then the issue's targets are checked.
+ *
+ * PyTorch is a benchmark-only dependency: without a `python3` that imports `torch` its rows say
+ * how to get it (`apt-get install python3-torch`; `PYTHON=/path/to/python3` picks another
+ * interpreter). TF.js comes from `tests/bench/deno.json` and its own lock, so the CLI, the demo
+ * and the tests never download it.
  *
  * ```sh
- * apt-get install -y dataset-fashion-mnist          # the data (and libopenblas0 for "blas")
- * deno run --allow-read --allow-ffi --allow-env --allow-sys \
- *   tests/bench/fashion_mnist_bench.ts [--quick] [--steps N] [--epochs N] [--only gradflow-wasm,tfjs-wasm]
+ * apt-get install -y dataset-fashion-mnist libopenblas0 python3-torch
+ * deno task bench                     # every row, one epoch
+ * deno task bench --epochs 5          # five epochs (the accuracy target)
+ * deno task bench --only train-blas,torch-1 --quick
  * ```
  *
- * Reported per run: seconds per epoch (wall time of the training loop, data
- * handling included), samples/s, peak RSS during the run (the largest
- * `Deno.memoryUsage().rss` sampled after every step; it includes the data set
- * and whatever earlier runs left in the process — `--isolate` runs each in a
- * fresh process instead), test accuracy, and for gradflow the share of the
- * time in matmul kernels, other ops (the rest of forward + backward), the
- * optimizer step (its fused step, or update + applyUpdates) and data handling
- * (batch assembly).
- * Then the ratio of each gradflow run's epoch time to each TF.js run's.
- * Last, float32 matmul GFLOP/s per backend (median of repeated calls).
+ * Flags: `--epochs N`; `--quick` (the first 12,800 images of each split: 100 steps); `--limit N`;
+ * `--only a,b` / `--skip a,b` (row names); `--seed N`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { valueAndGrad } from "../../core/autodiff.ts";
-import { type Backend, setBackend } from "../../core/backend.ts";
-import type { Layer, Loss, Optimizer } from "../../core/interfaces.ts";
-import { Random } from "../../core/random.ts";
-import { allocate, recycle, Tensor } from "../../core/tensor.ts";
-import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../../core/tree.ts";
-import { dense, relu, sequential } from "../../plugins/layers/mod.ts";
-import { softmaxCrossEntropy } from "../../plugins/losses/mod.ts";
-import { adam } from "../../plugins/optimizers/mod.ts";
 import { readIdx } from "../../train/data/idx.ts";
-import { FASHION_MNIST_DIR } from "../../train/data/mnist.ts";
-import { availableBackends, flops, MATMUL_CASES, timeMatmul } from "./_matmul_cases.ts";
-
-const BATCH = 128;
-const LEARNING_RATE = 1e-3;
-const EPSILON = 1e-8;
+import { dataDir, RESULT_MARK, type RunResult, trainerInputs, writeTrainerInputs } from "./_fashion_mnist.ts";
+import { PEAK_MARK } from "./_peak_rss.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
   options: {
-    quick: { type: "boolean", default: false },
-    steps: { type: "string" },
     epochs: { type: "string", default: "1" },
+    quick: { type: "boolean", default: false },
+    limit: { type: "string" },
     only: { type: "string" },
+    skip: { type: "string" },
     seed: { type: "string", default: "0" },
-    matmul: { type: "boolean", default: true },
-    "no-matmul": { type: "boolean", default: false },
   },
 });
-const epochs = Number(args.epochs);
-const seed = Number(args.seed);
-const only = args.only?.split(",").map((s) => s.trim());
-const wanted = (name: string) => only === undefined || only.includes(name);
 
-// ---------------------------------------------------------------- data
-
-interface Data {
-  trainX: Float32Array;
-  trainY: Int32Array;
-  testX: Float32Array;
-  testY: Int32Array;
+const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const DENO = Deno.execPath();
+const CORES = navigator.hardwareConcurrency;
+const epochs = Number(args.epochs), seed = Number(args.seed);
+const limit = args.limit !== undefined ? Number(args.limit) : args.quick ? 12800 : undefined;
+if (!Number.isInteger(epochs) || epochs < 1) {
+  throw new RangeError(`--epochs must be a positive integer: ${epochs}`);
 }
+const list = (s: string | undefined) => s?.split(",").map((x) => x.trim()).filter((x) => x !== "");
+const only = list(args.only), skip = list(args.skip) ?? [];
+
+/** A configuration: its row name, what it is, and the command that runs it (or why it cannot run). */
+interface Config {
+  name: string;
+  about: string;
+  kind: "gradflow" | "peer";
+  /** For the CLI rows: the `train()` row it must be within 10% of. */
+  against?: string;
+  command: () => Promise<string[] | { missing: string }>;
+  /** Reads the result when the process does not print one (the CLI: its run folder). */
+  result?: () => Promise<RunResult>;
+}
+
+const tmp = await Deno.makeTempDir({ prefix: "gradflow-bench-" });
+const common = [
+  "--epochs",
+  String(epochs),
+  ...(limit === undefined ? [] : ["--limit", String(limit)]),
+];
+const denoRun = (...flags: string[]) => [DENO, "run", "--no-prompt", ...flags];
+const gradflow = (mode: string, backend: string) => async () => [
+  ...denoRun("--allow-read", "--allow-env", "--allow-ffi"),
+  `${ROOT}/tests/bench/_run_gradflow.ts`,
+  ...[
+    "--mode",
+    mode,
+    "--backend",
+    backend,
+    "--seed",
+    String(seed),
+    "--inputs",
+    tmp,
+    ...common,
+  ],
+];
+const tfjs = (backend: string, tuned: boolean) => async () => [
+  ...denoRun(
+    "--config",
+    `${ROOT}/tests/bench/deno.json`,
+    "--allow-read",
+    "--allow-env",
+    "--allow-sys",
+  ),
+  `${ROOT}/tests/bench/_run_tfjs.ts`,
+  ...[
+    "--backend",
+    backend,
+    ...(tuned ? ["--tuned"] : []),
+    "--inputs",
+    tmp,
+    ...common,
+  ],
+];
+const torch = (threads: number) => async () => {
+  const python = await findTorch();
+  if (typeof python !== "string") return python;
+  return [
+    python,
+    `${ROOT}/tests/bench/_run_torch.py`,
+    "--threads",
+    String(threads),
+    "--inputs",
+    tmp,
+    ...common,
+  ];
+};
 
 /**
- * Reads the four IDX files (gradflow's `readIdx`) straight into float32 pixels in [0, 1]
- * and integer labels: 188 MB of training images rather than the 376 MB of the
- * float64 tensors `loadFashionMnist` gives.
+ * The CLI as the README documents it: `deno task gradflow train …`'s permissions (write only the run
+ * folder), plus read access to the data set folder the experiment names, and FFI for `blas`.
  */
-async function loadData(): Promise<Data> {
-  const dir = Deno.env.get("FASHION_MNIST_DIR") ?? FASHION_MNIST_DIR;
-  const read = async (file: string) => {
-    try {
-      return (await readIdx(`${dir}/${file}.gz`)).values;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      throw new Deno.errors.NotFound(
-        `Cannot run the benchmark as ${dir}/${file}.gz is missing: install Debian's dataset-fashion-mnist ` +
-          `(apt-get install -y dataset-fashion-mnist) or set FASHION_MNIST_DIR to a folder holding the four files`,
-      );
-    }
-  };
-  const pixels = (values: ArrayLike<number>) => {
-    const out = new Float32Array(values.length);
-    for (let i = 0; i < out.length; i++) out[i] = values[i] / 255;
-    return out;
-  };
+const cli = (backend: string) => {
+  const out = `${tmp}/cli-${backend}`;
   return {
-    trainX: pixels(await read("train-images-idx3-ubyte")),
-    trainY: Int32Array.from(await read("train-labels-idx1-ubyte")),
-    testX: pixels(await read("t10k-images-idx3-ubyte")),
-    testY: Int32Array.from(await read("t10k-labels-idx1-ubyte")),
-  };
-}
-
-/** The batches of every epoch, in order: one seeded permutation per epoch. */
-function batchOrder(samples: number, epochCount: number, stepLimit: number | undefined): Int32Array[] {
-  const rng = new Random(seed + 1);
-  const batches: Int32Array[] = [];
-  for (let e = 0; e < epochCount; e++) {
-    const order = rng.permutation(samples);
-    for (let i = 0; i < samples; i += BATCH) batches.push(order.subarray(i, Math.min(samples, i + BATCH)));
-  }
-  return stepLimit === undefined ? batches : batches.slice(0, stepLimit);
-}
-
-/** The rows of a batch, in a buffer from gradflow's `allocate` (which the trainer's `takeRows` uses too). */
-function gatherRows(x: Float32Array, width: number, rows: Int32Array): Float32Array {
-  const out = allocate("float32", rows.length * width) as Float32Array;
-  for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
-  return out;
-}
-
-// ---------------------------------------------------------------- memory
-
-/** The largest resident set size seen by {@linkcode sampleRss} since the last reset, in bytes. */
-let peakRss = 0;
-
-function sampleRss(): void {
-  const rss = Deno.memoryUsage().rss;
-  if (rss > peakRss) peakRss = rss;
-}
-
-/** The process's peak resident set size so far (Linux VmHWM), in MiB, or NaN where unknown. */
-function processPeakMiB(): number {
-  try {
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1]);
-    return Number.isFinite(kb) ? kb / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-// ---------------------------------------------------------------- gradflow
-
-function model(): Layer {
-  return sequential([
-    dense({ units: 256, dtype: "float32" }),
-    relu(),
-    dense({ units: 128, dtype: "float32" }),
-    relu(),
-    dense({ units: 10, dtype: "float32" }),
-  ]) as unknown as Layer;
-}
-
-interface Result {
-  name: string;
-  seconds: number;
-  samples: number;
-  peakMiB: number;
-  accuracy: number;
-  loss: number;
-  shares?: { matmul: number; other: number; optimizer: number; data: number };
-}
-
-/** Wraps a backend so that its matmul kernel time is summed into `clock.matmul`. */
-function timed(backend: Backend, clock: { matmul: number }): Backend {
-  return {
-    ...backend,
-    matmul(a, b, out, m, n, k, ta, tb) {
-      const t = performance.now();
-      backend.matmul(a, b, out, m, n, k, ta, tb);
-      clock.matmul += performance.now() - t;
+    command: async () => [
+      ...denoRun(
+        `--allow-read=${ROOT},${dataDir()},${out}`,
+        `--allow-write=${out}`,
+        "--allow-env=CI,TERM",
+        ...(backend === "blas" ? ["--allow-ffi"] : []),
+      ),
+      `${ROOT}/cli/main.ts`,
+      "train",
+      `${ROOT}/examples/experiments/fashion_mnist.json`,
+      ...["--epochs", String(epochs), "--seed", String(seed), "--out", out],
+      ...(backend === "wasm" ? [] : ["--backend", backend]),
+      ...(limit === undefined ? [] : ["--set", `data.limit=${limit}`]),
+      ...(Deno.env.get("FASHION_MNIST_DIR") ? ["--set", `data.dir=${dataDir()}`] : []),
+    ],
+    result: async (): Promise<RunResult> => {
+      const records = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim()
+        .split("\n").map((l) => JSON.parse(l));
+      const last = records.filter((r) => r.kind === undefined || r.kind === "epoch").at(-1);
+      const samples = limit ?? 60000;
+      return {
+        name: `cli-${backend}`,
+        secondsPerEpoch: last.time / epochs,
+        samplesPerSecond: (epochs * samples) / last.time,
+        accuracy: last.valAccuracy,
+        loss: last.loss,
+        epochs,
+      };
     },
   };
-}
+};
 
-function argmaxAccuracy(logits: Float32Array | Float64Array, labels: Int32Array, offset: number, rows: number): number {
-  let correct = 0;
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < 10; c++) if (logits[r * 10 + c] > logits[r * 10 + best]) best = c;
-    if (best === labels[offset + r]) correct++;
-  }
-  return correct;
-}
+const CONFIGS: Config[] = [
+  {
+    name: "train-wasm",
+    about: "train(), default backend (wasm)",
+    kind: "gradflow",
+    command: gradflow("train", "default"),
+  },
+  {
+    name: "train-blas",
+    about: 'train(), backend "blas"',
+    kind: "gradflow",
+    command: gradflow("train", "blas"),
+  },
+  {
+    name: "train-js",
+    about: 'train(), backend "js"',
+    kind: "gradflow",
+    command: gradflow("train", "js"),
+  },
+  {
+    name: "cli-wasm",
+    about: "gradflow train fashion_mnist.json",
+    kind: "gradflow",
+    against: "train-wasm",
+    ...cli("wasm"),
+  },
+  {
+    name: "cli-blas",
+    about: "… --backend blas",
+    kind: "gradflow",
+    against: "train-blas",
+    ...cli("blas"),
+  },
+  {
+    name: "floor-wasm",
+    about: "kernel floor (hand-written loop), wasm",
+    kind: "gradflow",
+    command: gradflow("floor", "wasm"),
+  },
+  {
+    name: "floor-blas",
+    about: "kernel floor (hand-written loop), blas",
+    kind: "gradflow",
+    command: gradflow("floor", "blas"),
+  },
+  {
+    name: "torch-1",
+    about: "PyTorch CPU, 1 thread",
+    kind: "peer",
+    command: torch(1),
+  },
+  {
+    name: `torch-${CORES}`,
+    about: `PyTorch CPU, ${CORES} threads`,
+    kind: "peer",
+    command: torch(CORES),
+  },
+  {
+    name: "tfjs-wasm",
+    about: "TF.js wasm, as users write it",
+    kind: "peer",
+    command: tfjs("wasm", false),
+  },
+  {
+    name: "tfjs-wasm-tuned",
+    about: "TF.js wasm, expert's matmul gradient",
+    kind: "peer",
+    command: tfjs("wasm", true),
+  },
+  {
+    name: "tfjs-cpu",
+    about: "TF.js cpu",
+    kind: "peer",
+    command: tfjs("cpu", false),
+  },
+];
 
-function runGradflow(
-  backend: Backend,
-  init: Tree,
-  netState: Tree,
-  data: Data,
-  batches: Int32Array[],
-): Result {
-  const net = model();
-  const forward = (p: Tree, x: Tensor) => net.apply(p, netState, x, { training: true }).output;
-  const loss: Loss = softmaxCrossEntropy();
-  const optimizer = adam({ learningRate: LEARNING_RATE, epsilon: EPSILON }) as unknown as Optimizer;
-  const clock = { matmul: 0 };
-  const previous = setBackend(timed(backend, clock));
-  try {
-    // A copy: the steps write over the parameters, and every run starts from the same ones.
-    let params = treeMap((t) => new Tensor(t.data.slice(), t.shape), init);
-    let state = optimizer.init(params);
-    let last = NaN, tData = 0, tStep = 0, tOpt = 0;
-    const start = performance.now();
-    for (const rows of batches) {
-      const t0 = performance.now();
-      const x = new Tensor(gatherRows(data.trainX, 784, rows), [rows.length, 784]);
-      const y = new Tensor(Float32Array.from(rows, (i) => data.trainY[i]), [rows.length]);
-      const t1 = performance.now();
-      const { value, grad } = valueAndGrad((p: Tree) => loss(forward(p, x), y))(params);
-      const t2 = performance.now();
-      // As the trainer does: nothing else holds the gradient, the state or the parameters, so they are
-      // donated, and an optimizer with a fused `step` (Adam) updates the parameters in the same pass.
-      if (optimizer.step !== undefined) {
-        ({ params, state } = optimizer.step(grad, state, params, { donate: true }));
-      } else {
-        const r = optimizer.update(grad, state, params, { donate: true });
-        params = applyUpdates(params, r.updates, { donate: true });
-        state = r.state;
+let torchPython: Promise<string | { missing: string }> | undefined;
+/** The first of `$PYTHON`, `python3`, `/usr/bin/python3` that imports torch. */
+function findTorch(): Promise<string | { missing: string }> {
+  torchPython ??= (async () => {
+    for (
+      const python of [Deno.env.get("PYTHON"), "python3", "/usr/bin/python3"]
+    ) {
+      if (!python) continue;
+      try {
+        const { success } = await new Deno.Command(python, {
+          args: ["-c", "import torch"],
+          stdout: "null",
+          stderr: "null",
+        })
+          .output();
+        if (success) return python;
+      } catch {
+        // Not installed there.
       }
-      // The gradient's and the batch's buffers go back to the allocator, as the trainer gives them back (it
-      // checks that nothing kept them; here Adam keeps none of the gradient, and no layer output is the input).
-      recycle([...treeLeaves(grad), x]);
-      const t3 = performance.now();
-      tData += t1 - t0, tStep += t2 - t1, tOpt += t3 - t2;
-      last = value.item();
-      sampleRss();
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const matmulInStep = clock.matmul;
-    const total = tData + tStep + tOpt;
-    let correct = 0;
-    for (let i = 0; i < data.testY.length; i += 1000) {
-      const rows = Math.min(1000, data.testY.length - i);
-      const x = new Tensor(data.testX.subarray(i * 784, (i + rows) * 784), [rows, 784]);
-      const out = net.apply(params, netState, x, { training: false }).output;
-      correct += argmaxAccuracy(out.data, data.testY, i, rows);
     }
     return {
-      name: `gradflow-${backend.name}`,
-      seconds,
-      samples: batches.reduce((s, b) => s + b.length, 0),
-      peakMiB: peakRss / 2 ** 20,
-      accuracy: correct / data.testY.length,
-      loss: last,
-      shares: {
-        matmul: matmulInStep / total,
-        other: (tStep - matmulInStep) / total,
-        optimizer: tOpt / total,
-        data: tData / total,
-      },
+      missing: "no python3 imports torch: apt-get install python3-torch (or set PYTHON)",
     };
-  } finally {
-    setBackend(previous);
-  }
+  })();
+  return torchPython;
 }
 
-// ---------------------------------------------------------------- TF.js
-
-// deno-lint-ignore no-explicit-any
-type Tf = any;
-
-async function loadTf(): Promise<Tf> {
-  // tfjs-core's Node entry point registers no gradients (its ESM file that does cannot be loaded
-  // by Deno: extensionless imports), so the `@tensorflow/tfjs` bundle brings core, its gradients and
-  // tfjs-backend-cpu, as users install it.
-  // Benchmark-only dependencies, pinned here so that gradflow itself (deno.json) has none.
-  // deno-lint-ignore no-import-prefix
-  const tf = await import("npm:@tensorflow/tfjs@4.22.0");
-  // deno-lint-ignore no-import-prefix
-  await import("npm:@tensorflow/tfjs-backend-wasm@4.22.0");
-  return tf;
+interface Row extends RunResult {
+  about: string;
+  kind: Config["kind"];
+  peakMiB: number;
+  processSeconds: number;
 }
 
-async function runTf(
-  tf: Tf,
-  backendName: "cpu" | "wasm",
-  tuned: boolean,
-  init: Float32Array[],
-  data: Data,
-  batches: Int32Array[],
-): Promise<Result> {
-  if (!(await tf.setBackend(backendName))) throw new Error(`TF.js backend ${backendName} did not start`);
-  await tf.ready();
-  const shapes = [[784, 256], [256], [256, 128], [128], [128, 10], [10]];
-  const vars = init.map((v, i) => tf.variable(tf.tensor(v, shapes[i], "float32")));
-  const optimizer = tf.train.adam(LEARNING_RATE, 0.9, 0.999, EPSILON);
-  // The expert's dense layer: y = x·W + b with a gradient that transposes explicitly, so that
-  // every product is an untransposed one (TF.js's Aᵀ·B and A·Bᵀ kernels are its slow path).
-  const denseTuned = tf.customGrad((x: Tf, w: Tf, b: Tf, save: (t: Tf[]) => void) => {
-    save([x, w]);
-    return {
-      value: tf.add(tf.matMul(x, w), b),
-      gradFunc: (dy: Tf, [xs, ws]: Tf[]) => [
-        tf.matMul(dy, tf.transpose(ws)),
-        tf.matMul(tf.transpose(xs), dy),
-        tf.sum(dy, 0),
-      ],
-    };
-  });
-  const layer = (x: Tf, i: number) =>
-    tuned ? denseTuned(x, vars[2 * i], vars[2 * i + 1]) : tf.add(tf.matMul(x, vars[2 * i]), vars[2 * i + 1]);
-  const forward = (x: Tf) => layer(tf.relu(layer(tf.relu(layer(x, 0)), 1)), 2);
-  let last = NaN;
-  const start = performance.now();
-  for (const rows of batches) {
-    const x = tf.tensor2d(gatherRows(data.trainX, 784, rows), [rows.length, 784]);
-    const labels = tf.tensor1d(Int32Array.from(rows, (i) => data.trainY[i]), "int32");
-    const y = tf.oneHot(labels, 10);
-    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, forward(x)), true, vars);
-    last = cost.dataSync()[0];
-    tf.dispose([x, labels, y, cost]);
-    sampleRss();
+/** Runs one configuration through `_peak_rss.ts`; its result, or why it did not run. */
+async function run(
+  config: Config,
+): Promise<Row | { name: string; failed: string }> {
+  const command = await config.command();
+  if (!Array.isArray(command)) {
+    return { name: config.name, failed: command.missing };
   }
-  const seconds = (performance.now() - start) / 1000;
-  let correct = 0;
-  for (let i = 0; i < data.testY.length; i += 1000) {
-    const rows = Math.min(1000, data.testY.length - i);
-    const logits = tf.tidy(() => forward(tf.tensor2d(data.testX.subarray(i * 784, (i + rows) * 784), [rows, 784])));
-    correct += argmaxAccuracy(logits.dataSync(), data.testY, i, rows);
-    logits.dispose();
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Deno.Command(DENO, {
+    args: [
+      "run",
+      "--allow-run",
+      "--allow-ffi",
+      `${ROOT}/tests/bench/_peak_rss.ts`,
+      ...command,
+    ],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const processSeconds = (performance.now() - started) / 1000;
+  const out = new TextDecoder().decode(stdout),
+    err = new TextDecoder().decode(stderr);
+  const line = (mark: string) => out.split("\n").findLast((l) => l.startsWith(mark))?.slice(mark.length);
+  if (code !== 0) {
+    const why = (err.trim().split("\n").find((l) => /error|Error/.test(l)) ?? err.trim().split("\n").at(-1) ?? "")
+      .slice(0, 300);
+    return { name: config.name, failed: `exit ${code}: ${why}` };
   }
-  const peakMiB = peakRss / 2 ** 20;
-  optimizer.dispose();
-  tf.dispose(vars);
+  const printed = line(RESULT_MARK);
+  const result: RunResult = printed !== undefined ? JSON.parse(printed) : await config.result!();
   return {
-    name: `tfjs-${backendName}${tuned ? "-tuned" : ""}`,
-    seconds,
-    samples: batches.reduce((s, b) => s + b.length, 0),
-    peakMiB,
-    accuracy: correct / data.testY.length,
-    loss: last,
+    ...result,
+    name: config.name,
+    about: config.about,
+    kind: config.kind,
+    peakMiB: Number(line(PEAK_MARK)) / 1024,
+    processSeconds,
   };
 }
 
-// ---------------------------------------------------------------- main
-
+const fixed = (
+  x: number,
+  digits: number,
+) => (Number.isFinite(x) ? x.toFixed(digits) : "—");
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 
-function printResults(results: Result[], steps: number, perEpoch: number) {
-  const scale = perEpoch / steps; // seconds of a full epoch, when fewer steps ran
+function printRows(rows: Row[]): void {
+  const peer = (name: string) => rows.find((r) => r.name === name);
+  const refs = ["torch-1", `torch-${CORES}`, "tfjs-wasm"].map((name) => ({
+    name,
+    row: peer(name),
+  }));
   console.log(
-    `\n| run | s/epoch | samples/s | peak RSS MiB | test acc | last loss | matmul | other ops | optimizer | data |`,
+    `\n| run | what | s/epoch | ${refs.map((r) => `× ${r.name}`).join(" | ")} | samples/s | peak RSS MiB | ` +
+      `test acc | loss | CPU s/epoch | process s |`,
   );
-  console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
-  for (const r of results) {
-    const s = r.shares;
+  console.log(
+    `| --- | --- | ---: | ${refs.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  );
+  for (const r of rows) {
+    const ratios = refs.map((ref) =>
+      r.kind === "gradflow" && ref.row !== undefined ? fixed(r.secondsPerEpoch / ref.row.secondsPerEpoch, 2) : "—"
+    );
     console.log(
-      `| ${r.name} | ${(r.seconds * scale).toFixed(2)} | ${(r.samples / r.seconds).toFixed(0)} | ${
-        r.peakMiB.toFixed(0)
-      } | ${(100 * r.accuracy).toFixed(2)}% | ${r.loss.toFixed(4)} | ${
-        s ? [s.matmul, s.other, s.optimizer, s.data].map(pct).join(" | ") : "— | — | — | —"
-      } |`,
+      `| ${r.name} | ${r.about} | ${fixed(r.secondsPerEpoch, 2)} | ${ratios.join(" | ")} | ${
+        fixed(r.samplesPerSecond, 0)
+      } | ${fixed(r.peakMiB, 0)} | ${fixed(100 * r.accuracy, 2)}% | ${fixed(r.loss, 4)} | ${
+        fixed(r.cpuSecondsPerEpoch ?? NaN, 2)
+      } | ${fixed(r.processSeconds, 1)} |`,
     );
   }
-  const ours = results.filter((r) => r.name.startsWith("gradflow-"));
-  const theirs = results.filter((r) => r.name.startsWith("tfjs-"));
-  if (ours.length > 0 && theirs.length > 0) {
-    console.log(`\nepoch time ratio gradflow / TF.js (below 1: gradflow is faster)`);
-    console.log(`| gradflow \\ TF.js | ${theirs.map((t) => t.name).join(" | ")} |`);
-    console.log(`| --- | ${theirs.map(() => "---:").join(" | ")} |`);
-    for (const o of ours) {
-      console.log(`| ${o.name} | ${theirs.map((t) => (o.seconds / t.seconds).toFixed(3)).join(" | ")} |`);
+  const floors = rows.filter((r) => r.shares !== undefined);
+  if (floors.length > 0) {
+    console.log(`\nkernel floor: where a step's time goes`);
+    console.log(`| run | matmul | other ops | optimizer | batch assembly |`);
+    console.log(`| --- | ---: | ---: | ---: | ---: |`);
+    for (const r of floors) {
+      const s = r.shares!;
+      console.log(
+        `| ${r.name} | ${pct(s.matmul)} | ${pct(s.other)} | ${pct(s.optimizer)} | ${pct(s.data)} |`,
+      );
     }
   }
+}
+
+/** The issue's targets, each as measured in this run (or why it cannot be judged). */
+function printTargets(rows: Row[]): void {
+  const row = (name: string) => rows.find((r) => r.name === name);
+  const lines: string[] = [];
+  const check = (what: string, ok: boolean | undefined, figures: string) =>
+    lines.push(
+      `- ${ok === undefined ? "n/a " : ok ? "met " : "MISS"} ${what}: ${figures}`,
+    );
+  const torch1 = row("torch-1");
+  const ratio = (a: Row | undefined, b: Row | undefined) => a && b ? a.secondsPerEpoch / b.secondsPerEpoch : undefined;
+  const blas = ratio(row("train-blas"), torch1);
+  check(
+    "train() on blas ≤ PyTorch 1 thread",
+    blas === undefined ? undefined : blas <= 1,
+    `${fixed(blas ?? NaN, 2)}×`,
+  );
+  const wasm = ratio(row("train-wasm"), torch1);
+  check(
+    "train() on the default backend ≤ 1.5× PyTorch 1 thread",
+    wasm === undefined ? undefined : wasm <= 1.5,
+    `${fixed(wasm ?? NaN, 2)}×`,
+  );
+  for (const c of CONFIGS.filter((c) => c.against !== undefined)) {
+    const r = ratio(row(c.name), row(c.against!));
+    check(
+      `${c.name} within 10% of ${c.against}`,
+      r === undefined ? undefined : r <= 1.1,
+      `${fixed(r ?? NaN, 3)}×`,
+    );
+  }
+  const torchPeak = Math.min(
+    ...rows.filter((r) => r.name.startsWith("torch-")).map((r) => r.peakMiB),
+  );
+  for (const r of rows.filter((r) => r.name.startsWith("train-"))) {
+    check(
+      `peak RSS of ${r.name} ≤ PyTorch's`,
+      Number.isFinite(torchPeak) ? r.peakMiB <= torchPeak : undefined,
+      `${fixed(r.peakMiB, 0)} vs ${fixed(torchPeak, 0)} MiB`,
+    );
+  }
+  for (
+    const r of rows.filter((r) => r.kind === "gradflow" && !r.name.startsWith("floor-"))
+  ) {
+    check(
+      `${r.name} ≥ 86% test accuracy after 5 epochs`,
+      epochs >= 5 && limit === undefined ? r.accuracy >= 0.86 : undefined,
+      epochs >= 5 && limit === undefined ? `${fixed(100 * r.accuracy, 2)}%` : "run with --epochs 5 (no --quick)",
+    );
+  }
+  console.log(`\ntargets (issue 11), in this run:\n${lines.join("\n")}`);
 }
 
 async function main() {
-  const steps = args.steps !== undefined ? Number(args.steps) : args.quick ? 300 : undefined;
-  let data: Data;
+  let samples: number;
   try {
-    data = await loadData();
+    samples = (await readIdx(`${dataDir()}/train-labels-idx1-ubyte.gz`)).shape[0];
   } catch (error) {
-    console.error(`${(error as Error).message}`);
+    console.error(
+      `Cannot run the benchmark as Fashion-MNIST is not readable in ${dataDir()} (${(error as Error).message}): ` +
+        `apt-get install -y dataset-fashion-mnist, or set FASHION_MNIST_DIR to a folder holding the four .gz files`,
+    );
     Deno.exit(1);
   }
-  const batches = batchOrder(data.trainY.length, epochs, steps);
-  const perEpoch = Math.ceil(data.trainY.length / BATCH);
-  const { params: initial, state: netState } = model().init([784], new Random(seed));
-  const leaves = flattenTree(initial);
-  console.log(`parameters: ${leaves.map(([path, t]) => `${path} [${t.shape}]`).join(", ")}`);
-  const initialArrays = leaves.map(([, t]) => Float32Array.from(t.data));
+  if (limit !== undefined) samples = Math.min(samples, limit);
+  await writeTrainerInputs(tmp, trainerInputs(seed, samples, epochs));
+  const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
   console.log(
-    `Fashion-MNIST MLP 784-256-128-10, batch ${BATCH}, float32, Adam ${LEARNING_RATE}: ${batches.length} steps ` +
-      `(${(batches.length / perEpoch).toFixed(2)} epochs; s/epoch scales to ${perEpoch} steps); ` +
-      `${navigator.hardwareConcurrency} cores, load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+    `Fashion-MNIST MLP 784-256-128-10, batch 128, float32, Adam 1e-3: ${epochs} epoch(s) of ${samples} images` +
+      `${limit === undefined ? "" : ` (--limit ${limit}: the first ${limit} of each split)`}; ` +
+      `${CORES} cores, load average ${load}, Deno ${Deno.version.deno}`,
   );
-
-  const results: Result[] = [];
-  const { backends, missing } = availableBackends();
-  for (const backend of backends) {
-    const name = `gradflow-${backend.name}`;
-    if (!wanted(name)) continue;
-    peakRss = 0;
-    console.log(`${name}: starting at RSS ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
-    const r = runGradflow(backend, initial, netState, data, batches);
-    console.log(`${name}: ${r.seconds.toFixed(2)} s, test accuracy ${(100 * r.accuracy).toFixed(2)}%`);
-    results.push(r);
+  const rows: Row[] = [];
+  const skipped: string[] = [];
+  for (const config of CONFIGS) {
+    if (
+      (only !== undefined && !only.includes(config.name)) ||
+      skip.includes(config.name)
+    ) continue;
+    const r = await run(config);
+    if ("failed" in r) {
+      console.log(`${r.name}: not run: ${r.failed}`);
+      skipped.push(`${r.name} (${r.failed})`);
+      continue;
+    }
+    console.log(
+      `${r.name}: ${fixed(r.secondsPerEpoch, 2)} s/epoch (CPU ${
+        fixed(r.cpuSecondsPerEpoch ?? NaN, 2)
+      } s), test accuracy ${fixed(100 * r.accuracy, 2)}%, ` +
+        `peak RSS ${fixed(r.peakMiB, 0)} MiB${r.note ? ` (${r.note})` : ""}`,
+    );
+    rows.push(r);
   }
-  for (const why of missing) console.log(`not run: ${why}`);
-
-  const tfRuns = [["cpu", false], ["wasm", false], ["wasm", true]] as const;
-  if (tfRuns.some(([b, t]) => wanted(`tfjs-${b}${t ? "-tuned" : ""}`))) {
-    const tf = await loadTf();
-    for (const [backendName, tuned] of tfRuns) {
-      const name = `tfjs-${backendName}${tuned ? "-tuned" : ""}`;
-      if (!wanted(name)) continue;
-      peakRss = 0;
-      try {
-        const r = await runTf(tf, backendName, tuned, initialArrays, data, batches);
-        console.log(`${name}: ${r.seconds.toFixed(2)} s, test accuracy ${(100 * r.accuracy).toFixed(2)}%`);
-        results.push(r);
-      } catch (error) {
-        console.log(`not run: ${name}: ${(error as Error).message}`);
-      }
+  printRows(rows);
+  if (skipped.length > 0) console.log(`\nnot run: ${skipped.join("; ")}`);
+  printTargets(rows);
+  const floorOf = (backend: string) => rows.find((r) => r.name === `floor-${backend}`);
+  for (const backend of ["wasm", "blas"]) {
+    const t = rows.find((r) => r.name === `train-${backend}`),
+      f = floorOf(backend);
+    if (t && f) {
+      console.log(
+        `train-${backend} / floor-${backend}: ${fixed(t.secondsPerEpoch / f.secondsPerEpoch, 3)}× ` +
+          `(the trainer's cost over the hand-written loop); same epoch loss: ${t.loss === f.loss ? "yes" : "NO"}`,
+      );
     }
   }
-  printResults(results, batches.length, perEpoch);
-  const processPeak = processPeakMiB(); // Deno reads /proc/self only with --allow-all
-  if (Number.isFinite(processPeak)) {
-    console.log(`\nprocess peak RSS over all runs (VmHWM): ${processPeak.toFixed(0)} MiB`);
-  }
-
-  if (args.matmul && !args["no-matmul"]) {
-    console.log(`\nfloat32 matmul GFLOP/s (median of repeated calls)`);
-    console.log(`| product | ${backends.map((b) => b.name).join(" | ")} |`);
-    console.log(`| --- | ${backends.map(() => "---:").join(" | ")} |`);
-    for (const c of MATMUL_CASES) {
-      const cells = backends.map((b) => (flops(c) / timeMatmul(b, c, 5, args.quick ? 50 : 200) / 1e6).toFixed(1));
-      console.log(`| ${c.label} | ${cells.join(" | ")} |`);
-    }
-  }
+  await Deno.remove(tmp, { recursive: true });
 }
 
-// `deno bench` loads every *_bench.ts file: this one runs only under `deno run` (or `deno task bench`).
 if (import.meta.main) await main();

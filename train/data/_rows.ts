@@ -5,6 +5,7 @@
  */
 
 import { allocate, Tensor } from "../../core/tensor.ts";
+import { firstNonFinite } from "../diagnostics.ts";
 
 /** Inputs and targets with one sample per row (axis 0). */
 export interface Dataset {
@@ -83,7 +84,7 @@ export function checkDataset(what: string, name: string, data: unknown): Dataset
   }
   for (const key of ["x", "y"] as const) {
     const t = d[key]!;
-    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    const i = firstNonFinite(t.data);
     if (i !== -1) {
       const perRow = t.size / t.shape[0];
       throw new RangeError(

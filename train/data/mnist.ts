@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type DType, Tensor } from "../../core/tensor.ts";
+import { type DType, Tensor, type TypedArray } from "../../core/tensor.ts";
 import { dataArray } from "./_dtype.ts";
 import type { Dataset } from "./_rows.ts";
-import { readIdx } from "./idx.ts";
+import { type IdxValues, readIdx } from "./idx.ts";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the four files. */
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
@@ -71,6 +71,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** `out[i] = values[i] · scale`, each rounded once to `out`'s type (one monomorphic loop per pair of types). */
+function scaleInto(out: TypedArray, values: IdxValues, scale: number): void {
+  if (out instanceof Float32Array && values instanceof Uint8Array) {
+    for (let i = 0; i < out.length; i++) out[i] = values[i] * scale;
+  } else if (out instanceof Float64Array && values instanceof Uint8Array) {
+    for (let i = 0; i < out.length; i++) out[i] = values[i] * scale;
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = values[i] * scale;
+  }
+}
+
 async function loadIdxSet(
   name: string,
   dir: string,
@@ -118,8 +129,7 @@ async function loadIdxSet(
     // Each pixel is scaled in double and rounded once to the dtype: the float32 values equal PyTorch's
     // `ToTensor()` (a float32 division by 255) and a float32 cast of the float64 ones.
     const x = dataArray(dtype, n * pixels);
-    const scale = normalize ? 1 / 255 : 1;
-    for (let i = 0; i < x.length; i++) x[i] = images.values[i] * scale;
+    scaleInto(x, images.values, normalize ? 1 / 255 : 1);
     const k = classes.length;
     const y = dataArray(dtype, labels === "one-hot" ? n * k : n);
     for (let i = 0; i < n; i++) {

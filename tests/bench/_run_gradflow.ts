@@ -1,0 +1,215 @@
+/**
+ * One gradflow configuration of the Fashion-MNIST benchmark, in a process of its own (started by
+ * `fashion_mnist_bench.ts`):
+ *
+ * - `--mode train`: what users run, `train()` with an ordinary options object (the model as a list of
+ *   layer specs, the loss and optimizer by name, the test split as validation, accuracy as a metric),
+ *   on the data `loadFashionMnist()` gives. Seconds per epoch come from the trainer's own clock
+ *   (`history.epochs[i].time`: every step, the metrics and the validation pass).
+ * - `--mode floor`: the kernel floor, a hand-written loop of plugin calls on the same data, starting
+ *   weights and batch order: `valueAndGrad` of the `sequential` model and the loss, the `adam`
+ *   plugin's fused `step` with everything donated, the batch and gradient buffers recycled, and the
+ *   test evaluated after every epoch. It also times where a step's time goes. It checks that it ends
+ *   with `train()`'s epoch loss bit for bit (`--expect-loss`), so the two rows time the same work.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { valueAndGrad } from "../../core/autodiff.ts";
+import { type Backend, getBackend, setBackend } from "../../core/backend.ts";
+import type { Loss, Optimizer } from "../../core/interfaces.ts";
+import { Random } from "../../core/random.ts";
+import { allocate, recycle, Tensor } from "../../core/tensor.ts";
+import type { Tree } from "../../core/tree.ts";
+import { treeLeaves } from "../../core/tree.ts";
+import { createRegistry } from "../../plugins/mod.ts";
+import { resolveModel } from "../../train/model.ts";
+import { predict } from "../../train/predict.ts";
+import { train } from "../../train/train.ts";
+import {
+  accuracyOf,
+  BATCH,
+  cpuSeconds,
+  EPSILON,
+  LEARNING_RATE,
+  loadData,
+  MODEL,
+  readTrainerInputs,
+  report,
+  type RunResult,
+} from "./_fashion_mnist.ts";
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    mode: { type: "string" },
+    backend: { type: "string", default: "default" },
+    epochs: { type: "string", default: "1" },
+    limit: { type: "string" },
+    seed: { type: "string", default: "0" },
+    inputs: { type: "string" },
+    name: { type: "string" },
+  },
+});
+const epochs = Number(args.epochs), seed = Number(args.seed);
+const limit = args.limit === undefined ? undefined : Number(args.limit);
+const backendSpec = args.backend === "default" ? undefined : args.backend!;
+const name = args.name ?? `${args.mode}-${args.backend}`;
+
+const data = await loadData(limit);
+
+if (args.mode === "train") {
+  const cpu = cpuSeconds();
+  const result = await train({
+    model: MODEL,
+    loss: "softmax-cross-entropy",
+    optimizer: { name: "adam", learningRate: LEARNING_RATE },
+    data: data.train,
+    validation: data.test,
+    epochs,
+    batchSize: BATCH,
+    metrics: ["accuracy"],
+    seed,
+    ...(backendSpec === undefined ? {} : { backend: backendSpec }),
+  });
+  const last = result.history.epochs.at(-1)!;
+  report({
+    name,
+    secondsPerEpoch: last.time / epochs,
+    cpuSecondsPerEpoch: (cpuSeconds() - cpu) / epochs,
+    samplesPerSecond: (epochs * data.train.x.shape[0]) / last.time,
+    accuracy: last.valAccuracy,
+    loss: last.loss,
+    epochs,
+    note: `backend ${getBackendName(backendSpec)}`,
+  });
+} else if (args.mode === "floor") {
+  if (args.inputs === undefined) {
+    throw new Error(
+      "--mode floor needs --inputs DIR (the starting weights and order)",
+    );
+  }
+  const backend = backendSpec === undefined ? getBackend() : createRegistry().create("backend", backendSpec) as Backend;
+  report(await floor(backend, name));
+} else {
+  throw new Error(
+    `--mode must be train or floor: current value is ${args.mode}`,
+  );
+}
+
+function getBackendName(spec: string | undefined): string {
+  return spec ?? getBackend().name;
+}
+
+/** Wraps a backend so that its matmul kernel time is summed into `clock.matmul`. */
+function timed(backend: Backend, clock: { matmul: number }): Backend {
+  return {
+    ...backend,
+    matmul(a, b, out, m, n, k, ta, tb) {
+      const t = performance.now();
+      backend.matmul(a, b, out, m, n, k, ta, tb);
+      clock.matmul += performance.now() - t;
+    },
+  };
+}
+
+async function floor(backend: Backend, name: string): Promise<RunResult> {
+  const inputs = await readTrainerInputs(args.inputs!);
+  const registry = createRegistry();
+  const net = resolveModel(MODEL, registry);
+  const netState = net.init([784], new Random(0), { dtype: "float32" }).state;
+  const loss = registry.create("loss", "softmax-cross-entropy") as Loss;
+  const optimizer = registry.create("optimizer", "adam", {
+    learningRate: LEARNING_RATE,
+    epsilon: EPSILON,
+  }) as Optimizer;
+  const shapes = [[784, 256], [256], [256, 128], [128], [128, 10], [10]];
+  const clock = { matmul: 0 };
+  const previous = setBackend(timed(backend, clock));
+  try {
+    // The sequential model's parameters: one { weight, bias } per dense layer, {} for each ReLU.
+    const p = inputs.params.map((a, i) => new Tensor(a, shapes[i]));
+    let params: Tree = [
+      { weight: p[0], bias: p[1] },
+      {},
+      { weight: p[2], bias: p[3] },
+      {},
+      { weight: p[4], bias: p[5] },
+    ];
+    let state = optimizer.init(params);
+    const x = data.train.x.data,
+      y = data.train.y.data,
+      n = data.train.x.shape[0];
+    let tData = 0, tStep = 0, tOpt = 0, lossSum = 0, accuracy = NaN, inStep = 0;
+    const start = performance.now(), cpu = cpuSeconds();
+    for (let e = 0; e < epochs; e++) {
+      lossSum = 0;
+      const order = inputs.order.subarray(e * n, (e + 1) * n);
+      for (let i = 0; i < n; i += BATCH) {
+        const t0 = performance.now();
+        const rows = order.subarray(i, Math.min(n, i + BATCH));
+        const xb = new Tensor(gather(x, 784, rows), [rows.length, 784]);
+        const yb = new Tensor(gather(y, 10, rows), [rows.length, 10]);
+        const t1 = performance.now();
+        const { value, grad } = valueAndGrad((q: Tree) =>
+          loss(net.apply(q, netState, xb, { training: true }).output, yb)
+        )(params);
+        const t2 = performance.now();
+        ({ params, state } = optimizer.step!(grad, state, params, {
+          donate: true,
+        }));
+        recycle([...treeLeaves(grad), xb]);
+        const t3 = performance.now();
+        tData += t1 - t0, tStep += t2 - t1, tOpt += t3 - t2;
+        inStep = clock.matmul;
+        lossSum += value.data[0] * rows.length;
+      }
+      const logits = predict(
+        { model: net, params, state: netState },
+        data.test.x,
+        { batchSize: 1024 },
+      );
+      accuracy = accuracyOf(
+        logits.data,
+        data.test.y.data,
+        data.test.x.shape[0],
+      );
+      clock.matmul = inStep; // the shares are of the steps' time: the evaluation's products are left out
+    }
+    const seconds = (performance.now() - start) / 1000,
+      cpuPerEpoch = (cpuSeconds() - cpu) / epochs;
+    const total = tData + tStep + tOpt;
+    return {
+      name,
+      secondsPerEpoch: seconds / epochs,
+      cpuSecondsPerEpoch: cpuPerEpoch,
+      samplesPerSecond: (epochs * n) / seconds,
+      accuracy,
+      loss: lossSum / n,
+      epochs,
+      shares: {
+        matmul: clock.matmul / total,
+        other: (tStep - clock.matmul) / total,
+        optimizer: tOpt / total,
+        data: tData / total,
+      },
+      note: `backend ${backend.name}`,
+    };
+  } finally {
+    setBackend(previous);
+  }
+}
+
+/** The rows of a batch, in a buffer from gradflow's `allocate` (as the trainer's `takeRows`). */
+function gather(
+  source: Float32Array | Float64Array,
+  width: number,
+  rows: Int32Array,
+): Float32Array {
+  const out = allocate("float32", rows.length * width) as Float32Array;
+  for (let r = 0; r < rows.length; r++) {
+    out.set(source.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
+  }
+  return out;
+}
