@@ -81,7 +81,7 @@ interface Config {
   kind: "gradflow" | "peer";
   /** For the CLI rows: the `train()` row it must be within 10% of. */
   against?: string;
-  command: () => Promise<string[] | { missing: string }>;
+  command: () => string[] | { missing: string } | Promise<string[] | { missing: string }>;
   /** Reads the result when the process does not print one (the CLI: its run folder). */
   result?: () => Promise<RunResult>;
 }
@@ -93,7 +93,7 @@ const common = [
   ...(limit === undefined ? [] : ["--limit", String(limit)]),
 ];
 const denoRun = (...flags: string[]) => [DENO, "run", "--no-prompt", ...flags];
-const gradflow = (mode: string, backend: string) => async () => [
+const gradflow = (mode: string, backend: string) => () => [
   ...denoRun("--allow-read", "--allow-env", "--allow-ffi"),
   `${ROOT}/tests/bench/_run_gradflow.ts`,
   ...[
@@ -108,7 +108,7 @@ const gradflow = (mode: string, backend: string) => async () => [
     ...common,
   ],
 ];
-const tfjs = (backend: string, tuned: boolean) => async () => [
+const tfjs = (backend: string, tuned: boolean) => () => [
   ...denoRun(
     "--config",
     `${ROOT}/tests/bench/deno.json`,
@@ -147,7 +147,7 @@ const torch = (threads: number) => async () => {
 const cli = (backend: string) => {
   const out = `${tmp}/cli-${backend}`;
   return {
-    command: async () => [
+    command: () => [
       ...denoRun(
         `--allow-read=${ROOT},${dataDir()},${out}`,
         `--allow-write=${out}`,
