@@ -47,7 +47,9 @@ export interface AccuracyOptions {
  * ```
  */
 export function inferThreshold(targets: Tensor): number {
-  return targets.data.some((v) => v < 0) ? 0 : 0.5;
+  const t = targets.data;
+  for (let i = 0; i < t.length; i++) if (t[i] < 0) return 0;
+  return 0.5;
 }
 
 /**

@@ -54,8 +54,8 @@ export function checkpoints(options: CheckpointsOptions): Callback {
     );
   }
   let saved = -1;
-  const save = async (ctx: TrainContext) => {
-    await saveCheckpoint(options.dir, ctx.snapshot(), { write: options.write });
+  const save = async (ctx: TrainContext, snapshot = ctx.snapshot()) => {
+    await saveCheckpoint(options.dir, snapshot, { write: options.write });
     saved = ctx.epoch;
   };
   return {
@@ -63,8 +63,10 @@ export function checkpoints(options: CheckpointsOptions): Callback {
       saved = ctx.startEpoch;
     },
     async onEpochEnd(_record, ctx) {
-      const snapshotStops = ctx.snapshot().stopReason !== null;
-      if (ctx.epoch % every === 0 || ctx.epoch === ctx.epochs || snapshotStops) await save(ctx);
+      if (ctx.epoch % every === 0 || ctx.epoch === ctx.epochs) return await save(ctx);
+      // Between the regular saves, only a run that is about to stop is saved (one snapshot, a copy, either way).
+      const snapshot = ctx.snapshot();
+      if (snapshot.stopReason !== null) await save(ctx, snapshot);
     },
     async onTrainEnd(ctx) {
       if (saved !== ctx.epoch) await save(ctx);

@@ -35,13 +35,24 @@ export interface Dataset {
 export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
   const rows = x.shape[0];
   const width = rows === 0 ? 0 : x.size / rows;
-  const out = allocate(x.dtype, indices.length * width);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!Number.isInteger(r) || r < 0 || r >= rows) {
       throw new RangeError(`Cannot take rows as every index must be an integer in [0, ${rows}): current value is ${r}`);
     }
-    out.set(x.data.subarray(r * width, (r + 1) * width), i * width);
+  }
+  const out = allocate(x.dtype, indices.length * width);
+  // The trainer gathers every batch's inputs and targets: a row copy (memcpy) for wide rows, a loop for narrow ones
+  // (a one-hot target row of 10 would cost more in its subarray view than in the copy).
+  const data = x.data;
+  if (width >= 64) {
+    for (let i = 0; i < indices.length; i++) {
+      out.set(data.subarray(indices[i] * width, (indices[i] + 1) * width), i * width);
+    }
+  } else {
+    for (let i = 0, o = 0; i < indices.length; i++) {
+      for (let j = indices[i] * width, end = j + width; j < end; j++) out[o++] = data[j];
+    }
   }
   return new Tensor(out, [indices.length, ...x.shape.slice(1)]);
 }
