@@ -145,7 +145,9 @@ function describeFiniteBlowup(loss: number, output: Tensor, params: Tree): strin
       }
     }
   }
-  const exploded = out > 1e100 || big > 1e100;
+  // Far beyond any sensible value, yet well short of overflowing when squared: about the cube root of the largest number.
+  const huge = output.dtype === "float32" ? 1e12 : 1e100;
+  const exploded = out > huge || big > huge;
   return `the loss function returned ${loss} for finite outputs (largest |output| ${
     out.toExponential(2)
   }, largest |parameter| ${big.toExponential(2)} in "${where}"): ${

@@ -142,7 +142,7 @@ export function firstNonFinite(data: TypedArray): number {
  * import assert from "node:assert/strict";
  *
  * const error = await train({
- *   model: { name: "dense", units: 1 }, loss: "mse", optimizer: { name: "sgd", learningRate: 1e300 },
+ *   model: { name: "dense", units: 1 }, loss: "mse", optimizer: { name: "sgd", learningRate: 1e30 },
  *   data: twoGaussians({ samples: 8 }), epochs: 20, batchSize: 4,
  * }).catch((e) => e);
  * assert.ok(error instanceof NonFiniteError);

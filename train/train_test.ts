@@ -321,6 +321,21 @@ Deno.test("train() stops with NonFiniteError when the loss overflows, naming the
   assert.ok(error.history.epochs.length < 50);
 });
 
+Deno.test("train() says the values exploded when a float32 or float64 loss overflows with finite outputs", async () => {
+  for (const [dtype, learningRate] of [["float32", 1e30], ["float64", 1e300]] as const) {
+    const error = await train({
+      model: { name: "dense", units: 1 },
+      loss: "mse",
+      optimizer: { name: "sgd", learningRate },
+      data: twoGaussians({ samples: 8, dtype }),
+      epochs: 20,
+      batchSize: 4,
+    }).catch((e) => e);
+    assert.ok(error instanceof NonFiniteError, String(error));
+    assert.match(error.message, /loss became Infinity .*: the values exploded/, dtype);
+  }
+});
+
 Deno.test("train() threads layer state through training steps but not through validation", async () => {
   const r = await train({
     model: sequential([counter() as unknown as Layer, dense({ units: 1 })]),
