@@ -23,9 +23,11 @@
  * | `tfjs-cpu`     | TF.js cpu backend                                                                  |
  *
  * Seconds per epoch are each configuration's own clock over the training steps and the test
- * evaluation (for `train()` and the CLI, the trainer's `history` time); "process s" is the wall
- * time of the whole process (start-up and data loading included). Peak RSS is the process's
- * `ru_maxrss` (see `_peak_rss.ts`). Each gradflow row gets its ratio to PyTorch on 1 thread and on
+ * evaluation (for `train()` and the CLI, the trainer's `history` time); "CPU s/epoch" the CPU
+ * seconds (every thread) over the same span, where the configuration can measure them;
+ * "process s" and "process CPU s" the wall time and the CPU seconds of the whole process
+ * (start-up and data loading included; CPU time changes little when other jobs share the
+ * machine, wall time a lot). Peak RSS is the process's `ru_maxrss` (see `_peak_rss.ts`). Each gradflow row gets its ratio to PyTorch on 1 thread and on
  * every core, and to TF.js wasm; then the issue's targets are checked.
  *
  * PyTorch is a benchmark-only dependency: without a `python3` that imports `torch` its rows say
@@ -49,7 +51,7 @@
 import { parseArgs } from "node:util";
 import { readIdx } from "../../train/data/idx.ts";
 import { dataDir, RESULT_MARK, type RunResult, trainerInputs, writeTrainerInputs } from "./_fashion_mnist.ts";
-import { PEAK_MARK } from "./_peak_rss.ts";
+import { CPU_MARK, PEAK_MARK } from "./_peak_rss.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -288,6 +290,7 @@ interface Row extends RunResult {
   kind: Config["kind"];
   peakMiB: number;
   processSeconds: number;
+  processCpuSeconds: number;
 }
 
 /** Runs one configuration through `_peak_rss.ts`; its result, or why it did not run. */
@@ -330,6 +333,7 @@ async function run(
     kind: config.kind,
     peakMiB: Number(line(PEAK_MARK)) / 1024,
     processSeconds,
+    processCpuSeconds: Number(line(CPU_MARK)),
   };
 }
 
@@ -347,10 +351,10 @@ function printRows(rows: Row[]): void {
   }));
   console.log(
     `\n| run | what | s/epoch | ${refs.map((r) => `× ${r.name}`).join(" | ")} | samples/s | peak RSS MiB | ` +
-      `test acc | loss | CPU s/epoch | process s |`,
+      `test acc | loss | CPU s/epoch | process s | process CPU s |`,
   );
   console.log(
-    `| --- | --- | ---: | ${refs.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| --- | --- | ---: | ${refs.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   );
   for (const r of rows) {
     const ratios = refs.map((ref) =>
@@ -361,7 +365,7 @@ function printRows(rows: Row[]): void {
         fixed(r.samplesPerSecond, 0)
       } | ${fixed(r.peakMiB, 0)} | ${fixed(100 * r.accuracy, 2)}% | ${fixed(r.loss, 4)} | ${
         fixed(r.cpuSecondsPerEpoch ?? NaN, 2)
-      } | ${fixed(r.processSeconds, 1)} |`,
+      } | ${fixed(r.processSeconds, 1)} | ${fixed(r.processCpuSeconds, 1)} |`,
     );
   }
   const floors = rows.filter((r) => r.shares !== undefined);
