@@ -21,13 +21,7 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  type AdamStepScalars,
-  type Backend,
-  type BinaryKernel,
-  jsBackend,
-  type UnaryKernel,
-} from "../core/backend.ts";
+import { type AdamStepScalars, type Backend, type BinaryKernel, jsBackend, type UnaryKernel } from "../core/backend.ts";
 import { Random } from "../core/random.ts";
 import type { TypedArray } from "../core/tensor.ts";
 import { backendPlugins } from "../plugins/backends/mod.ts";
@@ -186,7 +180,9 @@ const reference: Backend = {
     }
   },
   adamStep(grad, m, v, outM, outV, outUpdate, s, param) {
-    const single = [grad, m, v, outM, outV, outUpdate, ...(param ? [param] : [])].every((x) => x instanceof Float32Array);
+    const single = [grad, m, v, outM, outV, outUpdate, ...(param ? [param] : [])].every((x) =>
+      x instanceof Float32Array
+    );
     for (let i = 0; i < grad.length; i++) {
       const [m1, v1, u] = single ? adamElementF32(grad[i], m[i], v[i], s) : adamElementF64(grad[i], m[i], v[i], s);
       const p = param?.[i];
@@ -545,7 +541,12 @@ function checkBiasActivation(be: Backend, rng: Random, dtype: Dtype) {
       sameAsReference(be, what, [x, bias, make(n).fill(Number.NaN)], (k, [x, b, out]) => {
         k.biasActivation!(x, b, out, rows, cols, activation);
       });
-      sameAsReference(be, `${what} (out === x)`, [x, bias], (k, [x, b]) => k.biasActivation!(x, b, x, rows, cols, activation));
+      sameAsReference(
+        be,
+        `${what} (out === x)`,
+        [x, bias],
+        (k, [x, b]) => k.biasActivation!(x, b, x, rows, cols, activation),
+      );
     }
   }
   const { matrix, rows } = tailMatrices(rng, dtype);

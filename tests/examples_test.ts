@@ -329,6 +329,11 @@ Deno.test({
       // The README states 97.5% and 99.3%; a different backend may move them by a few tenths.
       assert.ok(validation >= 95, `validation accuracy ${validation}%`);
       assert.ok(all >= 97, `accuracy on all points ${all}%`);
+      // The README quotes this run's numbers.
+      const readme = await Deno.readTextFile(`${repoRoot}README.md`);
+      const quoted = readme.match(/final\s+accuracy \(([0-9.]+)% on the held-out 20%, ([0-9.]+)% on all 600 points/);
+      assert.ok(quoted !== null, "the README states the demo's accuracy");
+      assert.deepEqual([quoted[1], quoted[2]], [m[1], m[2]], "the README's demo accuracy is the one the demo prints");
 
       const epochs = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").map((l) => JSON.parse(l))
         .filter((r) => r.kind === "epoch");

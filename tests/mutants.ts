@@ -66,11 +66,20 @@ interface Outcome {
  * @example
  * ```ts
  * import { checkMutation } from "./mutants.ts";
+ * import type { Mutation } from "./mutations.ts";
  * import assert from "node:assert/strict";
  *
  * const files: Record<string, string> = { "a.ts": "x + y", "a_test.ts": "" };
  * const read = (path: string) => files[path] ?? null;
- * const m = { id: "plus", file: "a.ts", original: "x + y", replacement: "x - y", tests: ["a_test.ts"], why: "" };
+ * const m: Mutation = {
+ *   id: "plus",
+ *   kind: "core",
+ *   file: "a.ts",
+ *   original: "x + y",
+ *   replacement: "x - y",
+ *   tests: ["a_test.ts"],
+ *   why: "",
+ * };
  * assert.deepEqual(checkMutation(m, read), []);
  * assert.match(checkMutation({ ...m, original: "x * y" }, read)[0], /no longer in a.ts/);
  * ```

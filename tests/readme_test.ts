@@ -22,3 +22,36 @@ Deno.test("the README's plugin table lists every built-in plugin by kind and nam
     assert.equal(what.replaceAll("\\|", "|"), plugin.description, `${kind} ${name}`);
   }
 });
+
+/** The README's TypeScript code blocks, in order. */
+async function readmeBlocks(): Promise<string[]> {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+}
+
+Deno.test("the README's code blocks run and assert the values their comments state", async (t) => {
+  const blocks = await readmeBlocks();
+  assert.ok(blocks.length >= 2, "the README keeps its code examples");
+  const root = new URL("../", import.meta.url).href;
+  const dir = await Deno.makeTempDir({ prefix: "gradflow_readme_" });
+  try {
+    for (const [i, block] of blocks.entries()) {
+      await t.step(`block ${i + 1}`, async () => {
+        // A block that only prints checks nothing: each one asserts what its comments claim.
+        assert.match(block, /\bassert\.\w+\(/, `block ${i + 1} asserts the values its comments state`);
+        // It imports "./mod.ts" as a reader in the repository root would; run it from a temporary file.
+        const path = `${dir}/block_${i + 1}.ts`;
+        await Deno.writeTextFile(path, block.replaceAll(/from "\.\//g, `from "${root}`));
+        const log = console.log;
+        console.log = () => {};
+        try {
+          await import(new URL(`file://${path}`).href);
+        } finally {
+          console.log = log;
+        }
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
