@@ -31,7 +31,7 @@
  */
 
 import { layers, type Tensor, type Tree } from "../mod.ts";
-import { train, xor } from "../train/mod.ts";
+import { type EpochRecord, train, xor } from "../train/mod.ts";
 import { lineChart, sparkline } from "../train/plot/mod.ts";
 import { exampleFlags, percent, saveChart, saveSummary, table } from "./_shared.ts";
 
@@ -64,7 +64,7 @@ const runs = [
   { name: "(iii) random (Xavier)", initializer: "xavier-uniform" },
 ] as const;
 
-const results = [];
+const results: { name: string; history: EpochRecord[]; distinct: number }[] = [];
 for (const run of runs) {
   const model = layers.sequential([
     layers.dense({ units: 8, initializer: run.initializer }),
@@ -106,7 +106,7 @@ console.log(table(
 const [zeros, ones, random] = results;
 const symmetric = [zeros, ones].filter((r) => r.distinct === 1).map((r) => r.name);
 const effect = symmetric.length === 2 && random.distinct > 1;
-const accuracyOf = (r: typeof results[number]) => r.history.at(-1)!.valAccuracy;
+const accuracyOf = (r: (typeof results)[number]) => r.history.at(-1)!.valAccuracy;
 const conclusion = effect
   ? `The symmetry held: ${zeros.name} and ${ones.name} end with 1 distinct hidden unit of 8, ${random.name} with ${random.distinct}.\n` +
     `With equal initial weights every hidden unit computes the same output, gets the same error signal and the\n` +
