@@ -17,7 +17,9 @@
  * @example
  * ```ts
  * import { inCi } from "./_skip.ts";
- * console.log(inCi() ? "nothing may be skipped" : "a skip prints its reason");
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof inCi(), "boolean");
  * ```
  */
 export function inCi(): boolean {
