@@ -1,7 +1,11 @@
-/** The README's plugin table lists every built-in plugin, with its description, and nothing else. */
+/**
+ * The README against the code: its plugin table lists every built-in plugin with its description, its code blocks
+ * run and assert what their comments state, and it quotes the size of the mutation list.
+ */
 
 import assert from "node:assert/strict";
 import { builtinPlugins } from "../plugins/mod.ts";
+import { MUTATIONS } from "./mutations.ts";
 
 Deno.test("the README's plugin table lists every built-in plugin by kind and name", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
@@ -54,4 +58,11 @@ Deno.test("the README's code blocks run and assert the values their comments sta
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the README quotes the size of the mutation list", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const quoted = readme.match(/\[tests\/mutations\.ts\]\(tests\/mutations\.ts\) \((\d+) of them/);
+  assert.ok(quoted !== null, "the README says how many mutants there are");
+  assert.equal(Number(quoted[1]), MUTATIONS.length);
 });
