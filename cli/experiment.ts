@@ -338,6 +338,8 @@ export interface Overrides {
   out?: string;
   /** Replaces the backend. */
   backend?: string;
+  /** Sets the backend's `threads` (the default backend's, `wasm`, when the file names none). */
+  threads?: number;
   /** Sets `dtype` (and drops a `dtype` in the data section). */
   dtype?: string;
   /** `path=value` assignments, e.g. `optimizer.momentum=0.9`, `data.samples=100` (values are JSON or plain text). */
@@ -373,6 +375,10 @@ export function applyOverrides(json: unknown, overrides: Overrides): Record<stri
   if (overrides.optimizer !== undefined) out.optimizer = { name: overrides.optimizer };
   if (overrides.loss !== undefined) out.loss = { name: overrides.loss };
   if (overrides.backend !== undefined) out.backend = { name: overrides.backend };
+  if (overrides.threads !== undefined) {
+    const backend = out.backend === undefined || out.backend === null ? "wasm" : out.backend;
+    out.backend = { ...asChoice(backend), threads: overrides.threads };
+  }
   if (overrides.dtype !== undefined) {
     out.dtype = overrides.dtype;
     if (isRecord(out.data)) delete out.data.dtype;

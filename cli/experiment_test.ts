@@ -30,6 +30,16 @@ Deno.test("parseExperiment() reads the example experiment file", async () => {
   assert.equal((e.model.layers as unknown[]).length, 6);
 });
 
+Deno.test("parseExperiment() reads the Fashion-MNIST experiment: the test split validates, in float32", async () => {
+  const url = new URL("../examples/experiments/fashion_mnist.json", import.meta.url);
+  const e = parseExperiment(JSON.parse(await Deno.readTextFile(url)), "fashion_mnist.json");
+  assert.deepEqual(e.data, { name: "fashion-mnist" });
+  assert.equal(e.validation, "test");
+  assert.equal(e.dtype, "float32");
+  assert.equal(e.batchSize, 128);
+  assert.deepEqual(e.optimizer, { name: "adam", learningRate: 0.001 });
+});
+
 Deno.test("parseExperiment() names an unknown key and the nearest known key", () => {
   assert.throws(() => parseExperiment({ ...MINIMAL, epoch: 3 }, "a.json"), {
     name: "UsageError",
@@ -145,4 +155,17 @@ Deno.test("parseExperiment() trains in float32 by default, takes dtype at the to
 Deno.test("applyOverrides() sets dtype from --dtype over the file's, in either place", () => {
   const json = { ...MINIMAL, data: { name: "xor", dtype: "float32" } };
   assert.equal(parseExperiment(applyOverrides(json, { dtype: "float64" }), "a.json").dtype, "float64");
+});
+
+Deno.test("applyOverrides() sets the backend's threads from --threads, on the default backend when the file names none", () => {
+  assert.deepEqual(applyOverrides(MINIMAL, { threads: 1 }).backend, { name: "wasm", threads: 1 });
+  assert.deepEqual(applyOverrides({ ...MINIMAL, backend: "wasm" }, { threads: 2 }).backend, {
+    name: "wasm",
+    threads: 2,
+  });
+  assert.deepEqual(applyOverrides({ ...MINIMAL, backend: { name: "wasm", relaxed: false } }, { threads: 2 }).backend, {
+    name: "wasm",
+    relaxed: false,
+    threads: 2,
+  });
 });

@@ -30,8 +30,8 @@ summary.csv are in the output folder itself.
                         without any; the others start from their defaults.
 
 Other flags are those of train (except --optimizer and --resume):
-  --learning-rate, --loss, --epochs, --batch-size, --batching, --seed, --backend, --dtype, --set,
-  --plugin (repeatable), --quiet, and --out <dir> (default runs/<name>-compare).
+  --learning-rate, --loss, --epochs, --batch-size, --batching, --seed, --backend, --dtype,
+  --threads, --set, --plugin (repeatable), --quiet, and --out <dir> (default runs/<name>-compare).
 
 Exit codes: 0 every run trained, 1 some run failed (the others are still
 charted, and the table says why), 2 usage error.

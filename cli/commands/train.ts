@@ -29,6 +29,7 @@ Flags (each overrides the file):
   --seed <n>              the seed of every random choice
   --backend <name>        the kernel backend: wasm (default), js, or blas (needs --allow-ffi and libopenblas0)
   --dtype <type>          float32 (default, as in PyTorch and Keras) or float64: the data's, which the layers follow
+  --threads <n>           threads for the backend's matrix products (wasm; default: every core)
   --set <path=value>      any field, e.g. --set optimizer.momentum=0.9 --set data.samples=400 (repeatable)
   --out <dir>             the run folder (default runs/<name>)
   --resume                continue from the run folder's checkpoint up to --epochs
@@ -54,6 +55,7 @@ export const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string" },
   backend: { type: "string" },
   dtype: { type: "string" },
+  threads: { type: "string" },
   set: { type: "string", multiple: true },
   out: { type: "string" },
   plugin: { type: "string", multiple: true },
@@ -91,6 +93,7 @@ export function overridesFrom(values: Record<string, string | boolean | string[]
     seed: numberFlag("seed", values.seed, { integer: true }),
     backend: text("backend"),
     dtype: text("dtype"),
+    threads: numberFlag("threads", values.threads, { integer: true, min: 1 }),
     out: text("out"),
     set: listFlag(values.set),
   };
