@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
   options: {
     mode: { type: "string" },
     backend: { type: "string", default: "default" },
+    threads: { type: "string" },
     epochs: { type: "string", default: "1" },
     limit: { type: "string" },
     seed: { type: "string", default: "0" },
@@ -54,8 +55,11 @@ const { values: args } = parseArgs({
 });
 const epochs = Number(args.epochs), seed = Number(args.seed);
 const limit = args.limit === undefined ? undefined : Number(args.limit);
-const backendSpec = args.backend === "default" ? undefined : args.backend!;
-const name = args.name ?? `${args.mode}-${args.backend}`;
+// The backend as a user names it: omitted (the default), a name, or { name, threads } for a thread count.
+const threads = args.threads === undefined ? undefined : Number(args.threads);
+const backendName = args.backend === "default" ? undefined : args.backend!;
+const backendSpec = threads === undefined ? backendName : { name: backendName ?? "wasm", threads };
+const name = args.name ?? `${args.mode}-${args.backend}${threads === undefined ? "" : `-${threads}`}`;
 
 const data = await loadData(limit);
 
@@ -82,7 +86,13 @@ if (args.mode === "train") {
     accuracy: last.valAccuracy,
     loss: last.loss,
     epochs,
-    note: `backend ${getBackendName(backendSpec)}`,
+    note: `backend ${
+      backendSpec === undefined
+        ? describe(getBackend())
+        : typeof backendSpec === "string"
+        ? backendSpec
+        : `${backendSpec.name}, ${backendSpec.threads} thread(s)`
+    }`,
   });
 } else if (args.mode === "floor") {
   if (args.inputs === undefined) {
@@ -90,7 +100,11 @@ if (args.mode === "train") {
       "--mode floor needs --inputs DIR (the starting weights and order)",
     );
   }
-  const backend = backendSpec === undefined ? getBackend() : createRegistry().create("backend", backendSpec) as Backend;
+  const backend = backendSpec === undefined
+    ? getBackend()
+    : typeof backendSpec === "string"
+    ? createRegistry().create("backend", backendSpec) as Backend
+    : createRegistry().create("backend", backendSpec.name, { threads: backendSpec.threads }) as Backend;
   report(await floor(backend, name));
 } else {
   throw new Error(
@@ -98,8 +112,10 @@ if (args.mode === "train") {
   );
 }
 
-function getBackendName(spec: string | undefined): string {
-  return spec ?? getBackend().name;
+/** A backend's name, with its thread count where it has one. */
+function describe(backend: Backend): string {
+  const threads = (backend as { threads?: number }).threads;
+  return threads === undefined ? backend.name : `${backend.name}, ${threads} thread(s)`;
 }
 
 /** Wraps a backend so that its matmul kernel time is summed into `clock.matmul`. */
@@ -194,7 +210,7 @@ async function floor(backend: Backend, name: string): Promise<RunResult> {
         optimizer: tOpt / total,
         data: tData / total,
       },
-      note: `backend ${backend.name}`,
+      note: `backend ${describe(backend)}`,
     };
   } finally {
     setBackend(previous);

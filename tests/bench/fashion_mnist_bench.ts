@@ -10,6 +10,7 @@
  * | row            | what runs                                                                          |
  * | -------------- | ---------------------------------------------------------------------------------- |
  * | `train-wasm`   | `train()` with an ordinary options object on the default backend (`wasm`)         |
+ * | `train-wasm-1` | the same with `backend: { name: "wasm", threads: 1 }`                              |
  * | `train-blas`   | the same with `backend: "blas"` (OpenBLAS through FFI)                             |
  * | `train-js`     | the same with `backend: "js"` (TypeScript only)                                    |
  * | `cli-wasm`     | `gradflow train examples/experiments/fashion_mnist.json` (the CLI, default backend) |
@@ -49,6 +50,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { createRegistry } from "../../plugins/mod.ts";
 import { readIdx } from "../../train/data/idx.ts";
 import { dataDir, RESULT_MARK, type RunResult, trainerInputs, writeTrainerInputs } from "./_fashion_mnist.ts";
 import { CPU_MARK, PEAK_MARK } from "./_peak_rss.ts";
@@ -95,21 +97,14 @@ const common = [
   ...(limit === undefined ? [] : ["--limit", String(limit)]),
 ];
 const denoRun = (...flags: string[]) => [DENO, "run", "--no-prompt", ...flags];
-const gradflow = (mode: string, backend: string) => () => [
-  ...denoRun("--allow-read", "--allow-env", "--allow-ffi"),
-  `${ROOT}/tests/bench/_run_gradflow.ts`,
-  ...[
-    "--mode",
-    mode,
-    "--backend",
-    backend,
-    "--seed",
-    String(seed),
-    "--inputs",
-    tmp,
-    ...common,
-  ],
-];
+const gradflow = (mode: string, backend: string, threads?: number) => () => {
+  if (threads !== undefined && createRegistry().get("backend", "wasm").defaults?.threads === undefined) {
+    return { missing: "the wasm backend here has no threads option" };
+  }
+  const flags = ["--mode", mode, "--backend", backend, "--seed", String(seed), "--inputs", tmp, ...common];
+  if (threads !== undefined) flags.push("--threads", String(threads));
+  return [...denoRun("--allow-read", "--allow-env", "--allow-ffi"), `${ROOT}/tests/bench/_run_gradflow.ts`, ...flags];
+};
 const tfjs = (backend: string, tuned: boolean) => () => [
   ...denoRun(
     "--config",
@@ -187,6 +182,12 @@ const CONFIGS: Config[] = [
     about: "train(), default backend (wasm)",
     kind: "gradflow",
     command: gradflow("train", "default"),
+  },
+  {
+    name: "train-wasm-1",
+    about: 'train(), backend { name: "wasm", threads: 1 }',
+    kind: "gradflow",
+    command: gradflow("train", "wasm", 1),
   },
   {
     name: "train-blas",
@@ -477,6 +478,10 @@ async function main() {
   printRows(rows);
   if (skipped.length > 0) console.log(`\nnot run: ${skipped.join("; ")}`);
   printTargets(rows);
+  const one = rows.find((r) => r.name === "train-wasm-1"), all = rows.find((r) => r.name === "train-wasm");
+  if (one && all) {
+    console.log(`train-wasm-1 / train-wasm: ${fixed(one.secondsPerEpoch / all.secondsPerEpoch, 2)}× (${all.note})`);
+  }
   const floorOf = (backend: string) => rows.find((r) => r.name === `floor-${backend}`);
   for (const backend of ["wasm", "blas"]) {
     const t = rows.find((r) => r.name === `train-${backend}`),
