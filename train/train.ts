@@ -143,7 +143,16 @@ function sameStructure(a: Tree, b: Tree, what: string): void {
     const u = fb.get(path);
     if (u === undefined) fail(`${what} lacks "${path}" of shape [${t.shape}] that the model has`);
     if (u!.shape.join() !== t.shape.join() || u!.dtype !== t.dtype) {
-      fail(`${what} has "${path}" of shape [${u!.shape}] (${u!.dtype}) but the model's is [${t.shape}] (${t.dtype})`);
+      const hint = u!.shape.join() === t.shape.join()
+        ? `: the model's parameters follow the data's dtype, so give the data in ${
+          u!.dtype
+        } (the loaders' dtype option, --dtype on the command line)`
+        : "";
+      fail(
+        `${what} has "${path}" of shape [${u!.shape}] (${
+          u!.dtype
+        }) but the model's is [${t.shape}] (${t.dtype})${hint}`,
+      );
     }
     fb.delete(path);
   }

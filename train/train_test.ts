@@ -500,7 +500,7 @@ Deno.test("train() starts from initial parameters when given", async () => {
       model: dense({ units: 1 }),
       initial: { params: { weight: tensor([[1], [2]]), bias: tensor([0]) } },
     }),
-    /"weight" of shape \[2,1\] \(float64\) but the model's is \[2,1\] \(float32\)/,
+    /"weight" of shape \[2,1\] \(float64\) but the model's is \[2,1\] \(float32\): the model's parameters follow the data's dtype, so give the data in float64/,
   );
 });
 
