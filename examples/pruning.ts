@@ -31,7 +31,7 @@
  */
 
 import { layers, regularizers, type Tensor, type Tree } from "../mod.ts";
-import { accuracy, predict, train, twoSpirals } from "../train/mod.ts";
+import { accuracy, computeMetric, predict, train, twoSpirals } from "../train/mod.ts";
 import { lineChart } from "../train/plot/mod.ts";
 import { exampleFlags, percent, saveChart, table } from "./_shared.ts";
 
@@ -59,7 +59,7 @@ const model = layers.sequential([
   layers.sigmoid(),
 ]);
 const testAccuracy = (params: Tree, state: Tree) =>
-  accuracy().compute(predict({ model, params, state }, test.x), test.y);
+  computeMetric(accuracy(), predict({ model, params, state }, test.x), test.y) as number;
 
 /** Non-zero weights (biases excluded) and the total. */
 function countWeights(params: Tree): { nonzero: number; total: number } {

@@ -10,6 +10,7 @@ import { builtinPlugins } from "../plugins/mod.ts";
 const FOLDERS: Record<string, string> = {
   layer: "layers",
   loss: "losses",
+  metric: "metrics",
   optimizer: "optimizers",
   regularizer: "regularizers",
   scheduler: "schedulers",

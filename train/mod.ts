@@ -32,8 +32,11 @@ export type { EpochRecord, History, StepRecord } from "./history.ts";
 export {
   accuracy,
   type AccuracyOptions,
+  type BatchMetric,
+  computeMetric,
   inferThreshold,
-  type Metric,
+  type MetricSpec,
+  recordMetric,
   resolveMetrics,
   validationKey,
 } from "./metrics.ts";
