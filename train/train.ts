@@ -657,6 +657,11 @@ function checkEarlyStopping(
 
 /** Continues from a checkpoint: checks that it matches the run, then takes its parameters, states and counters. */
 function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
+  if (snap.epoch > run.epochs) {
+    fail(
+      `epochs must be at least the checkpoint's epoch when resuming (it is the total to reach, not the epochs still to run): the checkpoint is at epoch ${snap.epoch}, epochs is ${run.epochs}`,
+    );
+  }
   for (const key of ["seed", "batching", "batchSize", "samples", "validation"] as const) {
     const was = snap.config?.[key], now = run.config[key];
     if (JSON.stringify(was) !== JSON.stringify(now)) {

@@ -460,6 +460,11 @@ Deno.test("train() refuses to resume with a different batch size, naming it", as
   try {
     await train({ ...base(), epochs: 1, callbacks: [checkpoints({ dir })] });
     await assert.rejects(train({ ...base(), batchSize: 5, resume: dir }), /same batchSize as the checkpoint.*6.*5/);
+    await train({ ...base(), epochs: 3, resume: dir, callbacks: [checkpoints({ dir })] });
+    await assert.rejects(
+      train({ ...base(), epochs: 2, resume: dir }),
+      /epochs must be at least the checkpoint's epoch when resuming .*: the checkpoint is at epoch 3, epochs is 2/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
