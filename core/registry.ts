@@ -170,14 +170,16 @@ export class Registry {
    * @example A plugin that imports nothing computes with the API it is given
    * ```ts
    * import { Registry } from "./registry.ts";
+   * import type { Plugin } from "./interfaces.ts";
    * import assert from "node:assert/strict";
    *
-   * const registry = new Registry([{
+   * const l1: Plugin<"loss"> = {
    *   apiVersion: 1,
    *   kind: "loss",
    *   name: "l1",
    *   create: (_options, { gradflow: { abs, mean, sub } }) => (p, t) => mean(abs(sub(p, t))),
-   * }]);
+   * };
+   * const registry = new Registry([l1]);
    * const { tensor } = registry.context.gradflow;
    * assert.equal(registry.create("loss", "l1")(tensor([1, 2]), tensor([0, 0])).item(), 1.5);
    * ```
