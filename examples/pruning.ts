@@ -76,6 +76,7 @@ function countWeights(params: Tree): { nonzero: number; total: number } {
 
 // 1. Decay: train the dense network with weight decay.
 const dense = await train({
+  progress: false, // the example prints its own table
   model,
   loss: "binary-cross-entropy",
   optimizer,
@@ -97,6 +98,7 @@ for (const target of targets) {
   const oneShot = regularizers.magnitudePruning({ targetSparsity: target, startStep: 0, endStep: 0, scope: "global" });
   const pruned = oneShot.project!(dense.params, oneShot.init!(dense.params), { step: 0 }).params;
   const retrained = await train({
+    progress: false, // the example prints its own table
     model,
     loss: "binary-cross-entropy",
     optimizer,
