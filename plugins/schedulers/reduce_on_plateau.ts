@@ -61,7 +61,10 @@ export interface ReduceOnPlateauState {
  *   bad > patience: ε ← max(ε·factor, ε_min) if the change exceeds epsilon; cooldown ← its option; bad ← 0
  * ("max" mirrors it with v > best·(1 + threshold); "abs" uses best ∓ threshold),
  * exactly PyTorch's rule and defaults. The reduction applies from the next
- * epoch's first step.
+ * epoch's first step. Two additions, from Keras's callback: `monitor` names
+ * the record key (PyTorch's caller passes the value to `step`), and `mode`
+ * defaults to `"auto"`, which is PyTorch's `"min"` for a loss and `"max"` for
+ * a score such as `valAccuracy`.
  *
  * Unlike the other schedules it is not a function of the step alone: the
  * trainer gives it the monitored value at each epoch's end and keeps its state,
