@@ -88,7 +88,9 @@ function _normalizeIntegrity(where: string, value: string): string {
   );
 }
 
+/** The base of a relative path: the working directory, or in a browser the page's (or worker's) URL. */
 function _cwdUrl(): string {
+  if (typeof Deno === "undefined") return globalThis.location.href;
   let cwd = Deno.cwd().replaceAll("\\", "/");
   if (!cwd.startsWith("/")) cwd = `/${cwd}`;
   return `file://${_encodePath(cwd)}/`;
@@ -192,20 +194,34 @@ function _base64(text: string): string {
   return btoa(binary);
 }
 
+/** The module's source text. */
+async function _readSource(url: URL): Promise<string> {
+  if (typeof Deno === "undefined") {
+    // A browser has no text imports: fetch it (from another origin, the server must allow the page's, CORS).
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trimEnd());
+    return await response.text();
+  }
+  // Through the module loader (the same permission, cache and lock file as `import`),
+  // so reading the source needs `--allow-import` or `--allow-read`, never `--allow-net`.
+  return (await import(url.href, { with: { type: "text" } })).default as string;
+}
+
 /** Fetches, optionally verifies, and imports the module; every failure is one message. */
 async function _importModule(target: _Target): Promise<Record<string, unknown>> {
   const { url } = target;
   let source: string;
   try {
-    // Through the module loader (the same permission, cache and lock file as `import`),
-    // so reading the source needs `--allow-import` or `--allow-read`, never `--allow-net`.
-    source = (await import(url.href, { with: { type: "text" } })).default as string;
+    source = await _readSource(url);
   } catch (error) {
     const message = _oneLine(error);
+    const cors = typeof Deno === "undefined" && error instanceof TypeError
+      ? " (a server on another origin must allow this page's origin: Access-Control-Allow-Origin)"
+      : "";
     throw new Error(
       `Cannot load a plugin from ${url.href} as the module cannot be fetched: ${_withoutDenoHint(message)}${
         _permissionHint(message, url)
-      }`,
+      }${cors}`,
       { cause: error },
     );
   }
@@ -278,6 +294,12 @@ function _candidates(where: string, ns: Record<string, unknown>): { value: unkno
  * Permissions: `--allow-import=<host>` for a remote module and everything it
  * imports remotely, `--allow-read=<dir>` for a local one; reading the source
  * for the pin uses the same permission (never `--allow-net`).
+ *
+ * In a browser (the playground) the same checks apply, with two differences:
+ * the source is read with `fetch` (a server on another origin must allow the
+ * page's origin with CORS headers), and a path is relative to the page's or
+ * worker's URL. A browser runs JavaScript only, so a TypeScript plugin is
+ * served bundled (`deno bundle`).
  *
  * @param specifier A URL or path, optionally followed by `#sha256=<hex>` and/or `#override`.
  * @param options `integrity` (a pin), `registry` (where to register), `override`.
