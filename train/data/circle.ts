@@ -5,6 +5,7 @@
  */
 
 import { checkKeys, checkNumber } from "../../core/options.ts";
+import { cos, sin } from "../../core/libm.ts";
 import { Random } from "../../core/random.ts";
 import { Tensor } from "../../core/tensor.ts";
 import type { Dataset } from "./_rows.ts";
@@ -58,8 +59,8 @@ export function circle(options: CircleOptions = {}): Dataset {
     const c = i % 2;
     const r = c === 1 ? 0.5 * rng.uniform() : 0.7 + 0.3 * rng.uniform();
     const theta = 2 * Math.PI * rng.uniform();
-    x[2 * i] = r * Math.cos(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
-    x[2 * i + 1] = r * Math.sin(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
+    x[2 * i] = r * cos(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
+    x[2 * i + 1] = r * sin(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
     classes.push(c);
   }
   return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels) };
