@@ -291,7 +291,12 @@ export class Page {
     for (;;) {
       const value = await this.evaluate<T>(expression);
       if (value) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (Date.now() > deadline) {
+        const page = await this.evaluate<string>(
+          `location.href + "\\n" + (document.body?.innerText ?? "").replace(/\\s+/g, " ").slice(0, 400)`,
+        ).catch(() => "");
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; the page: ${page}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -23,6 +23,14 @@ function diverging(t: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(WHITE[k] + (end[k] - WHITE[k]) * a)) as [number, number, number];
 }
 
+/** {@linkcode diverging} at 512 steps over [−1, 1], as RGBA bytes, for the heat map. */
+const LEVELS = 512;
+const PALETTE = new Uint8ClampedArray(4 * LEVELS);
+for (let i = 0; i < LEVELS; i++) {
+  const [r, g, b] = diverging(0.8 * (2 * i / (LEVELS - 1) - 1));
+  PALETTE.set([r, g, b, 255], 4 * i);
+}
+
 /** Sizes a canvas's backing store to its CSS box times the device pixel ratio; returns its CSS size. */
 function fit(canvas: HTMLCanvasElement): { width: number; height: number; ctx: CanvasRenderingContext2D } {
   const ratio = globalThis.devicePixelRatio || 1;
@@ -45,6 +53,36 @@ export interface Points {
 }
 
 const scratch = new Map<number, { canvas: OffscreenCanvas; image: ImageData }>();
+
+/** The points drawn once per data set and size (they do not move while the model trains). */
+const pointLayers = new WeakMap<Points, { key: string; canvas: OffscreenCanvas }>();
+
+function pointLayer(points: Points, grid: Grid, width: number, height: number, ratio: number): OffscreenCanvas {
+  const key = `${width}x${height}@${ratio}:${grid.x}:${grid.y}`;
+  const cached = pointLayers.get(points);
+  if (cached?.key === key) return cached.canvas;
+  const canvas = new OffscreenCanvas(Math.round(width * ratio), Math.round(height * ratio));
+  const ctx = canvas.getContext("2d")!;
+  ctx.scale(ratio, ratio);
+  const sx = (x: number) => (x - grid.x[0]) / (grid.x[1] - grid.x[0]) * width;
+  const sy = (y: number) => height - (y - grid.y[0]) / (grid.y[1] - grid.y[0]) * height;
+  const radius = Math.max(2.5, Math.min(4, width / 90));
+  for (const held of [0, 1]) {
+    for (let k = 0; k < points.labels.length; k++) {
+      if (points.validation[k] !== held) continue;
+      const color = CLASS_COLORS[points.labels[k]];
+      ctx.beginPath();
+      ctx.arc(sx(points.xy[2 * k]), sy(points.xy[2 * k + 1]), radius, 0, 2 * Math.PI);
+      ctx.fillStyle = held ? "#ffffff" : color;
+      ctx.fill();
+      ctx.lineWidth = held ? 2 : 1;
+      ctx.strokeStyle = held ? color : "#ffffff";
+      ctx.stroke();
+    }
+  }
+  pointLayers.set(points, { key, canvas });
+  return canvas;
+}
 
 /**
  * Draws the model's output over the grid (orange where it says class 0, blue for class 1, white at the
@@ -78,9 +116,13 @@ export function drawBoundary(
       for (let i = 0; i < n; i++) {
         const v = boundary[j * n + i];
         const t = signed ? Math.tanh(v) : 2 * v - 1;
-        const [r, g, b] = Number.isFinite(t) ? diverging(0.8 * t) : [200, 200, 200];
         const o = 4 * ((n - 1 - j) * n + i);
-        pixels[o] = r, pixels[o + 1] = g, pixels[o + 2] = b, pixels[o + 3] = 255;
+        if (Number.isFinite(t)) {
+          const p = 4 * Math.round((Math.max(-1, Math.min(1, t)) + 1) / 2 * (LEVELS - 1));
+          pixels[o] = PALETTE[p], pixels[o + 1] = PALETTE[p + 1], pixels[o + 2] = PALETTE[p + 2], pixels[o + 3] = 255;
+        } else {
+          pixels[o] = pixels[o + 1] = pixels[o + 2] = 200, pixels[o + 3] = 255;
+        }
       }
     }
     entry.canvas.getContext("2d")!.putImageData(entry.image, 0, 0);
@@ -91,29 +133,8 @@ export function drawBoundary(
     ctx.fillStyle = "#f4f4f4";
     ctx.fillRect(0, 0, width, height);
   }
-  if (points === null) return;
-  const sx = (x: number) => (x - grid.x[0]) / (grid.x[1] - grid.x[0]) * width;
-  const sy = (y: number) => height - (y - grid.y[0]) / (grid.y[1] - grid.y[0]) * height;
-  const radius = Math.max(2.5, Math.min(4, width / 90));
-  for (const held of [0, 1]) {
-    for (let k = 0; k < points.labels.length; k++) {
-      if (points.validation[k] !== held) continue;
-      const color = CLASS_COLORS[points.labels[k]];
-      ctx.beginPath();
-      ctx.arc(sx(points.xy[2 * k]), sy(points.xy[2 * k + 1]), radius, 0, 2 * Math.PI);
-      if (held) {
-        ctx.fillStyle = "#ffffff";
-        ctx.fill();
-        ctx.lineWidth = 2;
-        ctx.strokeStyle = color;
-      } else {
-        ctx.fillStyle = color;
-        ctx.fill();
-        ctx.lineWidth = 1;
-        ctx.strokeStyle = "#ffffff";
-      }
-      ctx.stroke();
-    }
+  if (points !== null) {
+    ctx.drawImage(pointLayer(points, grid, width, height, globalThis.devicePixelRatio || 1), 0, 0, width, height);
   }
 }
 
@@ -129,13 +150,16 @@ export function drawBoundary(
 export function drawWeights(canvas: HTMLCanvasElement, layers: readonly LayerWeights[]): number {
   let scale = 0;
   for (const l of layers) for (const v of l.weight) scale = Math.max(scale, Math.abs(v));
-  const { width, height, ctx } = fit(canvas);
+  const gap = 18, labelH = 16;
+  const rows = Math.max(1, ...layers.map((l) => l.shape[0] + 1));
+  const columns = Math.max(1, layers.reduce((sum, l) => sum + l.shape[1], 0));
+  // As tall as the largest matrix needs at up to 16 px a cell, within what the width allows.
+  const width = canvas.clientWidth || canvas.width;
+  const cell = Math.max(3, Math.min(16, (width - gap * Math.max(0, layers.length - 1)) / columns, 220 / rows));
+  canvas.style.height = `${Math.ceil(labelH + rows * cell + 4)}px`;
+  const { height, ctx } = fit(canvas);
   ctx.clearRect(0, 0, width, height);
   if (layers.length === 0) return scale;
-  const gap = 14, labelH = 16;
-  const columns = layers.reduce((sum, l) => sum + l.shape[1], 0);
-  const rows = Math.max(...layers.map((l) => l.shape[0] + 1));
-  const cell = Math.max(3, Math.min(18, (width - gap * (layers.length - 1)) / columns, (height - labelH) / rows));
   let x0 = 0;
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "top";
@@ -143,6 +167,10 @@ export function drawWeights(canvas: HTMLCanvasElement, layers: readonly LayerWei
     const [inputs, units] = l.shape;
     ctx.fillStyle = "#555555";
     ctx.fillText(li === layers.length - 1 ? "output" : `layer ${li + 1}`, x0, 0);
+    // A light grid behind the cells, so that zero weights (white) still show where they are.
+    ctx.fillStyle = "#dde1e6";
+    ctx.fillRect(x0 - 1, labelH - 1, units * cell + 1, inputs * cell + 1);
+    ctx.fillRect(x0 - 1, labelH + inputs * cell + 2, units * cell + 1, cell + 1);
     for (let r = 0; r <= inputs; r++) {
       for (let c = 0; c < units; c++) {
         const v = r < inputs ? l.weight[r * units + c] : l.bias[c];

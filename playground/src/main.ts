@@ -169,6 +169,12 @@ function checkField(label: string, value: boolean, onChange: (value: boolean) =>
   );
 }
 
+/** An option's name as a label: `learningRate` → "Learning rate". */
+function optionLabel(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words[0].toUpperCase() + words.slice(1);
+}
+
 /** Fields for a plugin's options (numbers, booleans, strings), from its defaults; `skip` are shown elsewhere. */
 function optionFields(kind: PluginKind, choice: Choice, onChange: (c: Choice) => void, skip: string[] = []) {
   const defaults = pluginInfo(kind, choice.name)?.defaults ?? {};
@@ -178,13 +184,13 @@ function optionFields(kind: PluginKind, choice: Choice, onChange: (c: Choice) =>
   return keys.map((key) => {
     const value = (choice[key] ?? defaults[key]) as OptionValue | undefined;
     const set = (v: OptionValue) => onChange({ ...choice, [key]: v });
-    if (typeof value === "boolean") return checkField(key, value, set);
-    if (typeof value === "number") return numberField(key, value, set);
+    if (typeof value === "boolean") return checkField(optionLabel(key), value, set);
+    if (typeof value === "number") return numberField(optionLabel(key), value, set);
     const id = nextId("f");
     return h(
       "div",
       { class: "field" },
-      h("label", { for: id }, key),
+      h("label", { for: id }, optionLabel(key)),
       h("input", {
         id,
         type: "text",
@@ -216,6 +222,10 @@ function labelOf(name: string): string {
     "adagrad": "AdaGrad",
     "adadelta": "AdaDelta",
     "bfgs": "BFGS",
+    "newton": "Newton",
+    "damped-newton": "Damped Newton",
+    "hessian-free": "Hessian-free",
+    "lion": "Lion",
     "mse": "MSE",
     "l1": "L1",
     "l2": "L2",
@@ -235,7 +245,7 @@ function labelOf(name: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Training runs.
 
-const GRID_N = 64;
+const GRID_N = 48;
 
 function gridOf(config: ClassifyConfig): Grid {
   const s = config.noise;
@@ -492,7 +502,7 @@ function renderControls(): void {
             type: "button",
             role: "radio",
             "aria-checked": String(editing === key),
-            class: `run-tab run-${key}`,
+            class: `run-tab run-tab-${key}`,
             onclick: () => {
               editing = key;
               renderControls();
@@ -699,7 +709,7 @@ function updateHints(): void {
 
 let lossChartDirty = true;
 let lastChartDraw = 0;
-const fps = { frames: 0, since: performance.now(), value: 0 };
+const fps = { frames: 0, busy: 0, since: performance.now(), value: 0 };
 
 function runStatus(run: RunView): string {
   if (run.error) return `Stopped: ${run.error}`;
@@ -793,6 +803,7 @@ function drawLossChart(): void {
 
 function frameLoop(now: number): void {
   requestAnimationFrame(frameLoop);
+  const began = performance.now();
   let drew = false;
   for (const run of [runs.a, runs.b]) {
     if (run?.dirty) {
@@ -817,15 +828,19 @@ function frameLoop(now: number): void {
     lastChartDraw = now;
   }
   if (drew) fps.frames++;
+  fps.busy += performance.now() - began;
   if (now - fps.since >= 1000) {
     fps.value = fps.frames * 1000 / (now - fps.since);
+    // The main thread's drawing time per drawn frame (the charts' share included), for the benchmark.
+    $("speed").dataset.drawMs = fps.frames > 0 ? (fps.busy / fps.frames).toFixed(2) : "0";
     fps.frames = 0;
+    fps.busy = 0;
     fps.since = now;
     const rate = runs.a?.frame?.stepsPerSecond ?? 0;
     const speed = $("speed");
     speed.textContent = playing
       ? `${Math.round(rate).toLocaleString("en")} steps/s · ${Math.round(fps.value)} fps`
-      : `backend ${runs.a?.backend || "…"}`;
+      : `backend: ${runs.a?.backend || "…"}`;
     speed.dataset.stepsPerSecond = String(rate);
     speed.dataset.fps = String(fps.value);
   }
@@ -1127,7 +1142,7 @@ function showRace(): void {
         logY: true,
         markers: false,
         width: 560,
-        height: 340,
+        height: 320,
       },
     ),
     "race-grads",
