@@ -275,6 +275,13 @@ Deno.test({
         "nothing is wider than a phone's screen",
       );
       await p.screenshot(`${runsDir}/phone.png`, false);
+      await p.evaluate(`document.getElementById("tab-race").click()`);
+      await p.waitFor(`document.getElementById("race-contour").dataset.racers !== undefined`, 30_000, "the race");
+      assert.ok(
+        await p.evaluate<boolean>("document.documentElement.scrollWidth <= window.innerWidth"),
+        "nothing on the race tab is wider than a phone's screen",
+      );
+      await p.screenshot(`${runsDir}/phone-race.png`);
       await p.viewport(1360, 900);
     });
 
