@@ -151,6 +151,7 @@ async function startSession(json: Record<string, unknown>, grid: Grid): Promise<
   };
 
   const { validation } = data;
+  // The options cli/_run.ts's runExperiment gives train() (what `gradflow train` runs), but for the epochs.
   await train({
     model: structuredClone(experiment.model),
     loss: { ...experiment.loss },
@@ -163,7 +164,7 @@ async function startSession(json: Record<string, unknown>, grid: Grid): Promise<
     epochs: Number.MAX_SAFE_INTEGER,
     batchSize: experiment.batchSize,
     batching: experiment.batching,
-    metrics: experiment.metrics,
+    metrics: experiment.metrics.map((m) => (typeof m === "string" ? m : { ...m })),
     seed: experiment.seed,
     ...(experiment.backend ? { backend: { ...experiment.backend } } : {}),
     earlyStopping: false,
@@ -171,6 +172,7 @@ async function startSession(json: Record<string, unknown>, grid: Grid): Promise<
     gradientNorms: experiment.gradientNorms,
     registry,
     callbacks: [control],
+    progress: false,
   });
 }
 
