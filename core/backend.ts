@@ -894,7 +894,9 @@ const shared: { active: Backend | null } =
  * The backend used when none was set: the wasm backend (WebAssembly SIMD
  * matrix product, Adam step and float32 elementwise kernels, TypeScript for
  * the rest) where the engine supports WebAssembly SIMD (every Deno 2), else
- * {@linkcode jsBackend}. Neither needs a permission or native code.
+ * {@linkcode jsBackend}. Neither needs a permission or native code. The wasm
+ * backend splits large products across all the machine's logical cores
+ * (Web Workers), where the engine shares WebAssembly memory with them.
  *
  * @returns A new backend of that kind.
  *
