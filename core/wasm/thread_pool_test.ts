@@ -160,3 +160,141 @@ Deno.test({
     assert.equal(stdout.trim(), `${Math.min(navigator.hardwareConcurrency, MAX_THREADS)} 2 true`);
   },
 });
+
+/** The path of a Chromium-family browser, or undefined. */
+function findChromium(): string | undefined {
+  for (const path of ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The page of the browser test: on a 2-thread backend, products with a 1-thread backend's bits; then a pool's
+ * worker running parts (the page yields so the browser can start it). It posts what it saw to /report.
+ */
+const BROWSER_PAGE = (core: string) => `
+import { createWasmBackend } from "${core}backend_wasm.ts";
+import { memoryImport, relaxedBase64 } from "${core}wasm/kernels_wasm.ts";
+import { createThreadPool, threadsSupported } from "${core}wasm/thread_pool.ts";
+const report = { supported: threadsSupported() };
+try {
+  const one = createWasmBackend(true, 1), two = createWasmBackend(true, 2);
+  const m = 200, n = 300, k = 250;
+  const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+  const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+  const want = new Float32Array(m * n), got = new Float32Array(m * n);
+  one.matmul(a, b, want, m, n, k, false, false);
+  const same = (c) => c.every((v, i) => Object.is(v, want[i]));
+  report.threads = two.threads;
+  report.same = true;
+  for (let r = 0; r < 20; r++) {
+    two.matmul(a, b, got, m, n, k, false, false);
+    report.same &&= same(got);
+  }
+  if (report.supported) {
+    const module = new WebAssembly.Module(Uint8Array.from(atob(relaxedBase64), (c) => c.charCodeAt(0)));
+    const memory = new WebAssembly.Memory({
+      initial: memoryImport.initialPages, maximum: memoryImport.maximumPages, shared: true,
+    });
+    const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const align = (v) => Math.ceil(v / 64) * 64;
+    const job = align(x.__heap_base.value), pa = align(job + x.job_bytes()), pb = align(pa + m * k * 4);
+    const pc = align(pb + k * n * 4), pw = align(pc + m * n * 4), ws = align(x.workspace_f32(n) * 4);
+    memory.grow(Math.ceil((pw + 2 * ws) / 65536));
+    const f32 = new Float32Array(memory.buffer);
+    f32.set(a, pa / 4);
+    f32.set(b, pb / 4);
+    const pool = createThreadPool(module, memory, x, job, 2);
+    const end = performance.now() + 20000;
+    while (pool.runs()[1] === 0 && performance.now() < end) {
+      pool.run(4, (j) => x.post_gemm(j, 0, 0, 0, m, n, k, pa, pb, pc, 0, pw, ws, 4));
+      report.same &&= same(f32.subarray(pc / 4, pc / 4 + m * n));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    report.workerRuns = pool.runs()[1];
+  }
+} catch (error) {
+  report.error = String(error?.stack ?? error);
+}
+await fetch("/report", { method: "POST", body: JSON.stringify(report) });
+`;
+
+/** Bundles the browser page (Deno's esbuild-based `deno bundle`), serves it, opens it in headless Chromium. */
+async function inChromium(chromium: string, isolated: boolean): Promise<Record<string, unknown>> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/page.js`, BROWSER_PAGE(new URL("../", import.meta.url).href));
+    const bundled = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--platform", "browser", "-o", `${dir}/bundle.js`, `${dir}/page.js`],
+      stderr: "piped",
+    }).output();
+    assert.ok(bundled.success, new TextDecoder().decode(bundled.stderr));
+    // A cross-origin isolated page may share memory with its workers; any other page may not.
+    const headers: Record<string, string> = isolated
+      ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" }
+      : {};
+    const { promise: reported, resolve } = Promise.withResolvers<string>();
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/report") {
+        resolve(await request.text());
+        return new Response("ok");
+      }
+      if (path === "/bundle.js") {
+        return new Response(await Deno.readFile(`${dir}/bundle.js`), {
+          headers: { ...headers, "content-type": "text/javascript" },
+        });
+      }
+      return new Response('<!doctype html><script type="module" src="/bundle.js"></script>', {
+        headers: { ...headers, "content-type": "text/html" },
+      });
+    });
+    const browser = new Deno.Command(chromium, {
+      args: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        `--user-data-dir=${dir}/profile`,
+        `http://127.0.0.1:${server.addr.port}/`,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<string>((resolve) => timer = setTimeout(() => resolve('{"error":"no report"}'), 60000));
+    try {
+      return JSON.parse(await Promise.race([reported, timeout]));
+    } finally {
+      clearTimeout(timer);
+      browser.kill();
+      await browser.status;
+      await server.shutdown();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const chromium = findChromium();
+Deno.test({
+  name: "in Chromium, a bundled page's workers run parts when cross-origin isolated; elsewhere 1 thread, same bits",
+  ignore: chromium === undefined || Deno.permissions.querySync({ name: "run" }).state !== "granted" ||
+    Deno.permissions.querySync({ name: "net", host: "127.0.0.1" }).state !== "granted",
+  async fn() {
+    const isolated = await inChromium(chromium!, true);
+    assert.equal(isolated.error, undefined);
+    assert.deepEqual({ ...isolated, workerRuns: (isolated.workerRuns as number) > 0 }, {
+      supported: true,
+      threads: 2,
+      same: true,
+      workerRuns: true,
+    });
+    const plain = await inChromium(chromium!, false);
+    assert.deepEqual(plain, { supported: false, threads: 1, same: true });
+  },
+});
