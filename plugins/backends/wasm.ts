@@ -127,7 +127,7 @@ const plugin: Plugin<"backend", WasmOptions> = {
   kind: "backend",
   name: "wasm",
   description:
-    "WebAssembly SIMD matrix product (packed, register-tiled, on every core), Adam step and float32 elementwise kernels; TypeScript for the rest.",
+    "WebAssembly SIMD matrix product (packed, register-tiled), Adam step and float32 elementwise kernels; TypeScript for the rest.",
   defaults: { relaxed: true, threads: defaultThreads() },
   create: wasm,
 };
