@@ -29,7 +29,7 @@ const WORKER_SPIN = 100000;
 const CALLER_SPIN = 20000;
 
 /** Words of threads.c's `struct job`, and the indexes that this file reads. */
-const JOB_WORDS = 144, DONE = 1, STATE = 16, RUNS = 80;
+const JOB_WORDS = 144, GEN = 0, DONE = 1, QUIT = 5, STATE = 16, RUNS = 80;
 
 /**
  * A worker's state (`job.state[thread]`): gone (never started, or closed when idle), starting, serving (set
@@ -82,6 +82,16 @@ const WORKER_SOURCE = `self.onmessage = ({ data }) => {
 `;
 
 let workerUrl: string | undefined;
+
+/**
+ * Once a pool is unreachable (no kernel can use it any more), tells its workers to return: they close, and
+ * release its memory. Without this a program that makes many backends would keep every one's workers.
+ */
+const retire = new FinalizationRegistry<Int32Array>((words) => {
+  Atomics.store(words, QUIT, 1);
+  Atomics.add(words, GEN, 1);
+  Atomics.notify(words, GEN);
+});
 
 /** The exports of the module that the pool calls on the caller's thread. */
 export interface ThreadExports {
@@ -215,7 +225,7 @@ export function createThreadPool(
     }
   };
 
-  return {
+  const pool: ThreadPool = {
     get threads() {
       return failed ? 1 : threads;
     },
@@ -240,4 +250,6 @@ export function createThreadPool(
       return Array.from({ length: threads }, (_, t) => Atomics.load(words, RUNS + t));
     },
   };
+  retire.register(pool, words);
+  return pool;
 }

@@ -113,11 +113,15 @@ Deno.test("defaultThreads() is the machine's logical cores, at most MAX_THREADS"
 });
 
 /** Runs `source` as a Deno script (no permissions) and returns its exit code and output; fails after `ms`. */
-async function runScript(source: string, ms = 60000): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runScript(
+  source: string,
+  ms = 60000,
+  flags: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = await Deno.makeTempFile({ suffix: ".ts" });
   await Deno.writeTextFile(file, source);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--no-prompt", "--no-check", file],
+    args: ["run", "--quiet", "--no-prompt", "--no-check", ...flags, file],
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -158,6 +162,43 @@ Deno.test({
     `);
     assert.equal(code, 0, stderr);
     assert.equal(stdout.trim(), `${Math.min(navigator.hardwareConcurrency, MAX_THREADS)} 2 true`);
+  },
+});
+
+Deno.test({
+  name: "a pool's workers return once the pool is garbage-collected, releasing its memory",
+  ignore: !threadsSupported() || Deno.permissions.querySync({ name: "run" }).state !== "granted",
+  async fn() {
+    const here = new URL("./", import.meta.url).href;
+    const { code, stdout, stderr } = await runScript(
+      `
+      import { memoryImport, relaxedBase64 } from "${here}kernels_wasm.ts";
+      import { createThreadPool } from "${here}thread_pool.ts";
+      const module = new WebAssembly.Module(Uint8Array.from(atob(relaxedBase64), (c) => c.charCodeAt(0)));
+      const memory = new WebAssembly.Memory({
+        initial: memoryImport.initialPages, maximum: memoryImport.maximumPages, shared: true,
+      });
+      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      const job = Math.ceil(exports.__heap_base.value / 64) * 64;
+      const state = new Int32Array(memory.buffer, job + 64, 3); // threads.c: job.state
+      const serving = () => [state[1], state[2]].every((s) => s === 2);
+      (() => {
+        const pool = createThreadPool(module, memory, exports, job, 3);
+        const end = performance.now() + 20000;
+        while (!serving() && performance.now() < end) pool.run(2, (j) => exports.post_gemm(j, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2));
+      })();
+      const before = serving();
+      for (let i = 0; i < 200 && state[1] + state[2] !== 0; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      console.log(before, state[1], state[2]);
+    `,
+      60000,
+      ["--v8-flags=--expose-gc"],
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim(), "true 0 0", "serving (2) before, gone (0) after");
   },
 });
 

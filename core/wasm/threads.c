@@ -36,13 +36,14 @@ enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2 };
 /* A worker's state (job.state[thread]), read by the caller to know which workers it must start again. */
 enum { WORKER_GONE = 0, WORKER_STARTING = 1, WORKER_SERVING = 2 };
 
-/* The job block; thread_pool.ts reads `done` (word 1), `state` (words 16 …) and `runs` (words 80 …) too. */
+/* The job block; thread_pool.ts also uses `gen` (word 0), `done` (1), `quit` (5), `state` (16 …) and `runs` (80 …). */
 struct job {
   i32 gen;                /* byte 0: bumped once per job; idle workers wait on it */
   i32 done;               /* byte 4: parts finished in the current job; the caller waits on it */
   u64 claim;              /* byte 8: gen << 32 | parts << 16 | next part (a stale claim never matches a new job) */
   i32 kind;               /* byte 16: JOB_* */
-  i32 arg[11];            /* byte 20: arguments */
+  i32 quit;               /* byte 20: set (and gen bumped) when the caller's pool is gone: workers return */
+  i32 arg[10];            /* byte 24: arguments */
   i32 state[MAX_THREADS]; /* byte 64: WORKER_* per thread */
   i32 runs[MAX_THREADS];  /* byte 320: parts each thread has run, for tests and benchmarks */
 };
@@ -131,20 +132,19 @@ EXPORT("work") void work(struct job *j, i32 t) {
 
 /*
  * serve(j, t, spin, idle_ms): a worker's life. Runs parts of each job as it is published; between jobs it
- * checks `gen` `spin` times, then sleeps on it; once it has slept idle_ms without a job (never, when
- * idle_ms is 0) it marks itself gone and returns (the worker then closes, and the caller starts a new one
- * when it next needs it).
+ * checks `gen` `spin` times, then sleeps on it. It returns, marked gone, once it has slept idle_ms without a
+ * job (never, when idle_ms is 0) or once `quit` is set (the caller's pool is gone); the worker then closes,
+ * and the caller starts a new one when it next needs it.
  */
 EXPORT("serve") void serve(struct job *j, i32 t, i32 spin, i32 idle_ms) {
   __atomic_store_n(&j->state[t], WORKER_SERVING, SEQ);
-  for (;;) {
+  i64 timeout = idle_ms > 0 ? (i64)idle_ms * 1000000 : -1;
+  while (!__atomic_load_n(&j->quit, SEQ)) {
     i32 seen = __atomic_load_n(&j->gen, SEQ);
     work(j, t);
     i32 i = 0;
     while (i < spin && __atomic_load_n(&j->gen, SEQ) == seen) i++;
-    if (i == spin && __builtin_wasm_memory_atomic_wait32(&j->gen, seen, idle_ms > 0 ? (i64)idle_ms * 1000000 : -1) == 2) {
-      __atomic_store_n(&j->state[t], WORKER_GONE, SEQ);
-      return;
-    }
+    if (i == spin && __builtin_wasm_memory_atomic_wait32(&j->gen, seen, timeout) == 2) break;
   }
+  __atomic_store_n(&j->state[t], WORKER_GONE, SEQ);
 }
