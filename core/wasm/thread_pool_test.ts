@@ -251,7 +251,7 @@ try {
     f32.set(a, pa / 4);
     f32.set(b, pb / 4);
     const pool = createThreadPool(module, memory, x, job, 2);
-    const end = performance.now() + 20000;
+    const end = performance.now() + 60000;
     while (pool.runs()[1] === 0 && performance.now() < end) {
       pool.run(4, (j) => x.post_gemm(j, 0, 0, 0, m, n, k, pa, pb, pc, 0, pw, ws, 4));
       report.same &&= same(f32.subarray(pc / 4, pc / 4 + m * n));
@@ -307,7 +307,9 @@ async function inChromium(chromium: string, isolated: boolean): Promise<Record<s
       stderr: "null",
     }).spawn();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<string>((resolve) => timer = setTimeout(() => resolve('{"error":"no report"}'), 60000));
+    const timeout = new Promise<string>((resolve) =>
+      timer = setTimeout(() => resolve('{"error":"no report"}'), 120000)
+    );
     try {
       return JSON.parse(await Promise.race([reported, timeout]));
     } finally {
@@ -317,7 +319,15 @@ async function inChromium(chromium: string, isolated: boolean): Promise<Record<s
       await server.shutdown();
     }
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    // Chromium's helper processes may still be writing to the profile for a moment after it exits.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await Deno.remove(dir, { recursive: true });
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 }
 
