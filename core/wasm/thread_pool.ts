@@ -20,12 +20,13 @@
 const IDLE_MS = 1000;
 
 /**
- * How many times an idle worker checks for the next job before it sleeps (a few microseconds: a
- * training step's products come a few tens of microseconds apart, and a sleeping worker takes longer to wake).
+ * How many times an idle worker checks for the next job before it sleeps: about 100 µs (measured 0.8–1.5 ns a
+ * check). A training step's products come tens of microseconds apart, and a sleeping worker takes longer to
+ * wake; an idle program pays this once.
  */
 const WORKER_SPIN = 100000;
 
-/** How many times the caller checks for its helpers' last parts before it sleeps. */
+/** How many times the caller checks for its helpers' last parts before it sleeps: about 100 µs (5.5 ns a check). */
 const CALLER_SPIN = 20000;
 
 /** Words of threads.c's `struct job`, and the indexes that this file reads. */
