@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { getBackend, setBackend } from "../../core/backend.ts";
 import { matmul } from "../../core/ops/mod.ts";
 import { Tensor } from "../../core/tensor.ts";
+import { flattenTree } from "../../core/tree.ts";
+import { train } from "../../train/train.ts";
 import { createRegistry } from "../mod.ts";
 import type { WasmBackend } from "../../core/backend_wasm.ts";
 import { wasm } from "./wasm.ts";
@@ -111,4 +113,28 @@ Deno.test('createRegistry() lists backend "wasm" and creates it by name, with it
   const one = registry.create("backend", "wasm", { threads: 1 }) as WasmBackend;
   assert.equal(one.threads, 1);
   assert.throws(() => registry.create("backend", "wasm", { threads: 0 }), RangeError);
+});
+
+Deno.test('train({ backend: { name: "wasm", threads } }) trains on that many threads, to the same bits', async () => {
+  const samples = 256, features = 200;
+  const x = new Tensor(Float32Array.from(ramp(samples * features, 0.01)), [samples, features]);
+  const y = new Tensor(Float32Array.from({ length: samples }, (_, i) => (i % 3) - 1), [samples, 1]);
+  const run = async (threads: number) => {
+    let seen = 0;
+    const result = await train({
+      model: [{ name: "dense", units: 256 }, { name: "relu" }, { name: "dense", units: 1 }],
+      loss: "mse",
+      optimizer: { name: "adam", learningRate: 0.01 },
+      data: { x, y },
+      batchSize: 128,
+      epochs: 2,
+      seed: 3,
+      backend: { name: "wasm", threads },
+      callbacks: [{ onEpochEnd: () => void (seen = (getBackend() as WasmBackend).threads) }],
+    });
+    return { seen, params: flattenTree(result.params).map(([, t]) => t.data) };
+  };
+  const one = await run(1), two = await run(2);
+  assert.deepEqual([one.seen, two.seen], [1, 2]);
+  assert.deepEqual(two.params, one.params);
 });
