@@ -7,8 +7,7 @@
  * `biasActivation` and column sums wherever the engine supports WebAssembly
  * SIMD; the other kernels, dtypes and shapes are {@linkcode jsBackend}'s.
  * Where the engine shares WebAssembly memory between threads, large products
- * and Adam steps are split across Web Workers (`wasm/threads.c`,
- * `wasm/thread_pool.ts`).
+ * are split across Web Workers (`wasm/threads.c`, `wasm/thread_pool.ts`).
  *
  * @module
  */
@@ -27,7 +26,7 @@ import {
 /** The wasm backend: a {@linkcode Backend} that also says how many threads its kernels use. */
 export interface WasmBackend extends Backend {
   /**
-   * The threads its large products and Adam steps are split across, the calling thread included: the
+   * The threads its large matrix products are split across, the calling thread included: the
    * `threads` it was created with where the engine shares WebAssembly memory with Web Workers, else 1.
    */
   readonly threads: number;
@@ -261,7 +260,7 @@ class Scratch {
 const SCRATCH_HEADROOM = 64 << 20;
 
 /**
- * Each thread's share of a product is at least this many multiply-adds (about 15 µs on one core): a smaller
+ * Each thread's share of a product is at least this many multiply-adds (10–15 µs on one core): a smaller
  * product runs on fewer threads, and one below twice this on the calling thread alone.
  */
 const MIN_PART_MACS = 1 << 18;
@@ -283,16 +282,17 @@ function gemmKernel(exports: KernelExports, scratch: Scratch, pool: ThreadPool |
     const bytes = single ? 4 : 8, tile = single ? 8 : 4;
     const byRows = m >= n, units = byRows ? Math.ceil(m / 4) : Math.ceil(n / tile);
     const threads = pool?.threads ?? 1;
-    const parts = Math.max(1, Math.min(threads, units, Math.floor((m * n * k) / MIN_PART_MACS)));
-    // The widest band's workspace, one per thread (any thread may claim any band).
-    const width = byRows || parts === 1 ? n : Math.ceil(units / parts) * tile;
-    const wsBytes = align((single ? exports.workspace_f32(width) : exports.workspace_f64(width)) * bytes);
     const pa = scratch.base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes);
     const pw = align(pc + m * n * bytes);
+    /** The bytes of one thread's workspace for bands `width` columns wide. */
+    const workspace = (width: number) =>
+      align((single ? exports.workspace_f32(width) : exports.workspace_f64(width)) * bytes);
+    let parts = Math.max(1, Math.min(threads, units, Math.floor((m * n * k) / MIN_PART_MACS)));
+    // One workspace per thread (any thread may claim any band), for the widest band.
+    let wsBytes = workspace(byRows || parts === 1 ? n : Math.ceil(units / parts) * tile);
+    if (parts > 1 && !scratch.reserve(pw + threads * wsBytes)) [parts, wsBytes] = [1, workspace(n)];
     // Beyond what a 32-bit WebAssembly memory can hold: the TypeScript kernel has no such limit.
-    if (!scratch.reserve(pw + (parts > 1 ? threads : 1) * wsBytes)) {
-      return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
-    }
+    if (!scratch.reserve(pw + wsBytes)) return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
     const view: TypedArray = single ? scratch.f32 : scratch.f64;
     const shift = single ? 2 : 3;
     view.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> shift);
