@@ -170,6 +170,26 @@ function createMemory(shared: boolean): WebAssembly.Memory | null {
 
 const align = (bytes: number) => (bytes + 63) & ~63;
 
+/** An instance of the module on a memory of its own: its exports, memory, job block and scratch region. */
+interface Instance {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: KernelExports;
+  /** The byte address of threads.c's job block (used on a shared memory only). */
+  job: number;
+  scratch: Scratch;
+}
+
+/** Instantiates the build on a fresh memory, shared or not; `null` when a shared one is unavailable. */
+function instantiate(relaxed: boolean, shared: boolean): Instance | null {
+  const module = compile(relaxed, shared);
+  const memory = module && createMemory(shared);
+  if (module === null || memory === null) return null;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const job = align(exports.__heap_base.value as number);
+  return { module, memory, exports, job, scratch: new Scratch(memory, job + exports.job_bytes()) };
+}
+
 /**
  * The bytes of WebAssembly memory an instance settles on once it holds
  * resident buffers (1 GiB: untouched pages cost no physical memory).
@@ -266,12 +286,13 @@ const SCRATCH_HEADROOM = 64 << 20;
 const MIN_PART_MACS = 1 << 18;
 
 /**
- * A matmul kernel over one instance of the module: copies in, multiplies, copies out. With a pool, a large
- * product is split into bands of output rows (when m ≥ n; 4 rows at a time) or of output columns (one
- * register tile at a time), one band per thread: each element of C is accumulated exactly as in one call,
- * so the result is the same, bit for bit, on any number of threads.
+ * A matmul kernel: copies in, multiplies, copies out. Products run on `own` (the instance on an ordinary
+ * memory), except, with `threaded`, those large enough to split: they run on its instance (on a shared
+ * memory), split into bands of output rows (when m ≥ n; 4 rows at a time) or of output columns (one register
+ * tile at a time), one band per thread. Each element of C is accumulated exactly as in one call, so the result
+ * is the same, bit for bit, on any number of threads.
  */
-function gemmKernel(exports: KernelExports, scratch: Scratch, pool: ThreadPool | null): Backend["matmul"] {
+function gemmKernel(own: Instance, threaded: (Instance & { pool: ThreadPool }) | null): Backend["matmul"] {
   return (a, b, out, m, n, k, transposeA, transposeB) => {
     const single = a instanceof Float32Array;
     if (
@@ -281,25 +302,31 @@ function gemmKernel(exports: KernelExports, scratch: Scratch, pool: ThreadPool |
     }
     const bytes = single ? 4 : 8, tile = single ? 8 : 4;
     const byRows = m >= n, units = byRows ? Math.ceil(m / 4) : Math.ceil(n / tile);
-    const threads = pool?.threads ?? 1;
-    const pa = scratch.base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes);
-    const pw = align(pc + m * n * bytes);
-    /** The bytes of one thread's workspace for bands `width` columns wide. */
-    const workspace = (width: number) =>
-      align((single ? exports.workspace_f32(width) : exports.workspace_f64(width)) * bytes);
-    let parts = Math.max(1, Math.min(threads, units, Math.floor((m * n * k) / MIN_PART_MACS)));
-    // One workspace per thread (any thread may claim any band), for the widest band.
-    let wsBytes = workspace(byRows || parts === 1 ? n : Math.ceil(units / parts) * tile);
-    if (parts > 1 && !scratch.reserve(pw + threads * wsBytes)) [parts, wsBytes] = [1, workspace(n)];
+    const threads = threaded?.pool.threads ?? 1;
+    /** Where a product on `parts` bands lies in `instance`'s scratch: A, B, C, then a workspace per thread. */
+    const plan = (instance: Instance, parts: number) => {
+      const { exports, scratch } = instance;
+      const pa = scratch.base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes);
+      const pw = align(pc + m * n * bytes);
+      // Any thread may claim any band: one workspace per thread, for the widest band.
+      const width = byRows || parts === 1 ? n : Math.ceil(units / parts) * tile;
+      const wsBytes = align((single ? exports.workspace_f32(width) : exports.workspace_f64(width)) * bytes);
+      const fits = scratch.reserve(pw + (parts > 1 ? threads : 1) * wsBytes);
+      return { exports, scratch, parts, pa, pb, pc, pw, wsBytes, fits };
+    };
+    const parts = Math.max(1, Math.min(threads, units, Math.floor((m * n * k) / MIN_PART_MACS)));
+    let p = parts > 1 ? plan(threaded!, parts) : plan(own, 1);
+    if (!p.fits && parts > 1) p = plan(own, 1);
     // Beyond what a 32-bit WebAssembly memory can hold: the TypeScript kernel has no such limit.
-    if (!scratch.reserve(pw + wsBytes)) return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
+    if (!p.fits) return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
+    const { exports, scratch, pa, pb, pc, pw, wsBytes } = p;
     const view: TypedArray = single ? scratch.f32 : scratch.f64;
     const shift = single ? 2 : 3;
     view.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> shift);
     view.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> shift);
     const ta = transposeA ? 1 : 0, tb = transposeB ? 1 : 0;
-    if (parts > 1) {
-      pool!.run(
+    if (p.parts > 1) {
+      threaded!.pool.run(
         parts,
         (job) =>
           exports.post_gemm(job, single ? 0 : 1, ta, tb, m, n, k, pa, pb, pc, byRows ? 1 : 0, pw, wsBytes, parts),
@@ -610,13 +637,15 @@ export function wasmSimdSupported(): boolean {
  * elements that live in that memory (Adam's moments): the Adam step updates
  * them in place without copying them.
  *
- * With `threads` above 1, where the engine can share the memory with Web
- * Workers (Deno; a cross-origin isolated browser page), the memory is shared
- * and a product of at least 2¹⁹ multiply-adds is split into bands of output
- * rows (m ≥ n) or columns, one per thread (fewer for smaller products), run by
- * `threads − 1` workers started on the first such product and by the calling
- * thread. Each element is accumulated in the same order as in one call, so the
- * result is the same, bit for bit, on any number of threads. Elsewhere the
+ * With `threads` above 1, where the engine can share WebAssembly memory with
+ * Web Workers (Deno; a cross-origin isolated browser page), a second instance
+ * of the module, on a shared memory, runs each product of at least 2¹⁹
+ * multiply-adds split into bands of output rows (m ≥ n) or columns, one per
+ * thread (fewer for smaller products), on `threads − 1` workers started on the
+ * first such product and on the calling thread. Each element is accumulated in
+ * the same order as in one call, so the result is the same, bit for bit, on
+ * any number of threads. The other kernels and `allocate` stay on the ordinary
+ * memory (copying in and out of a shared one costs more). Elsewhere the
  * backend runs on the calling thread, and its `threads` says 1.
  *
  * @param relaxed Use relaxed SIMD (fused multiply-add in the matrix product)
@@ -677,22 +706,12 @@ export function createWasmBackend(relaxed = true, threads: number = defaultThrea
       `Cannot create backend "wasm" as threads must be an integer in [1, ${MAX_THREADS}]: current value is ${threads}`,
     );
   }
-  let module: WebAssembly.Module | null = null, memory: WebAssembly.Memory | null = null;
-  if (threads > 1 && threadsSupported()) {
-    module = compile(relaxed, true);
-    memory = module && createMemory(true);
-  }
-  const shared = memory !== null;
-  if (!shared) {
-    module = compile(relaxed, false);
-    memory = createMemory(false)!;
-  }
-  const instance = new WebAssembly.Instance(module!, { env: { memory: memory! } });
-  const exports = instance.exports as unknown as KernelExports;
-  // The job block of threads.c, then the scratch region.
-  const job = align(exports.__heap_base.value as number);
-  const scratch = new Scratch(memory!, job + exports.job_bytes());
-  const pool = shared ? createThreadPool(module!, memory!, exports, job, threads) : null;
+  // Everything runs on an ordinary memory (copying in and out of a shared one costs 50–70% more on an
+  // elementwise call); a second instance on a shared memory runs the products split across threads.
+  const own = instantiate(relaxed, false)!;
+  const shared = threads > 1 && threadsSupported() ? instantiate(relaxed, true) : null;
+  const pool = shared && createThreadPool(shared.module, shared.memory, shared.exports, shared.job, threads);
+  const { exports, scratch } = own;
   return {
     ...jsBackend,
     name: "wasm",
@@ -700,7 +719,7 @@ export function createWasmBackend(relaxed = true, threads: number = defaultThrea
       return pool?.threads ?? 1;
     },
     ...elementwiseKernels(exports, scratch),
-    matmul: gemmKernel(exports, scratch, pool),
+    matmul: gemmKernel(own, shared && pool && { ...shared, pool }),
     adamStep: adamKernel(exports, scratch),
     allocate: (dtype, size) => (dtype === "float32" && size >= SMALL_ADAM ? scratch.allocate(size) : null),
   };

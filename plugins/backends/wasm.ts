@@ -56,7 +56,8 @@ export interface WasmOptions {
  * Each call to `wasm()` owns its own WebAssembly memory, which grows to the
  * largest call seen (a product's inputs, output and packed panels, an Adam
  * step's gradient and moments, or a 64 KB chunk per array of an elementwise
- * call) and is reused.
+ * call) and is reused; with threads, a second, shared one holds the products
+ * that are split.
  *
  * With `threads` above 1 (the default: the machine's logical cores), a
  * product of at least 2¹⁹ multiply-adds is split into bands of output rows or
