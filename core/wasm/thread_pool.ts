@@ -20,17 +20,18 @@
 const IDLE_MS = 1000;
 
 /**
- * How many times an idle worker checks for the next job before it sleeps: about 100 µs (measured 0.8–1.5 ns a
- * check). A training step's products come tens of microseconds apart, and a sleeping worker takes longer to
- * wake; an idle program pays this once.
+ * How many times an idle worker checks for the next job before it sleeps: about 1 ms (0.8–1.5 ns a check).
+ * In a training step the split products come tens of microseconds to a millisecond apart (measured: median
+ * 0.2 ms, three in four within 0.8 ms), and waking a sleeping worker costs the caller a system call and the
+ * worker tens of microseconds; an idle program pays this once. (OpenMP runtimes spin for longer.)
  */
-const WORKER_SPIN = 100000;
+const WORKER_SPIN = 1 << 20;
 
 /** How many times the caller checks for its helpers' last parts before it sleeps: about 100 µs (5.5 ns a check). */
 const CALLER_SPIN = 20000;
 
 /** Words of threads.c's `struct job`, and the indexes that this file reads. */
-const JOB_WORDS = 144, GEN = 0, DONE = 1, QUIT = 5, STATE = 16, RUNS = 80;
+const JOB_WORDS = 148, GEN = 0, DONE = 1, QUIT = 5, STATE = 20, RUNS = 84;
 
 /**
  * A worker's state (`job.state[thread]`): gone (never started, or closed when idle), starting, serving (set

@@ -180,7 +180,7 @@ Deno.test({
       });
       const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
       const job = Math.ceil(exports.__heap_base.value / 64) * 64;
-      const state = new Int32Array(memory.buffer, job + 64, 3); // threads.c: job.state
+      const state = new Int32Array(memory.buffer, job + 80, 3); // threads.c: job.state
       const serving = () => [state[1], state[2]].every((s) => s === 2);
       (() => {
         const pool = createThreadPool(module, memory, exports, job, 3);

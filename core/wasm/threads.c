@@ -36,20 +36,21 @@ enum { JOB_GEMM_F32 = 1, JOB_GEMM_F64 = 2 };
 /* A worker's state (job.state[thread]), read by the caller to know which workers it must start again. */
 enum { WORKER_GONE = 0, WORKER_STARTING = 1, WORKER_SERVING = 2 };
 
-/* The job block; thread_pool.ts also uses `gen` (word 0), `done` (1), `quit` (5), `state` (16 …) and `runs` (80 …). */
+/* The job block; thread_pool.ts also uses `gen` (word 0), `done` (1), `quit` (5), `state` (20 …) and `runs` (84 …). */
 struct job {
   i32 gen;                /* byte 0: bumped once per job; idle workers wait on it */
   i32 done;               /* byte 4: parts finished in the current job; the caller waits on it */
   u64 claim;              /* byte 8: gen << 32 | parts << 16 | next part (a stale claim never matches a new job) */
   i32 kind;               /* byte 16: JOB_* */
   i32 quit;               /* byte 20: set (and gen bumped) when the caller's pool is gone: workers return */
-  i32 arg[10];            /* byte 24: arguments */
-  i32 state[MAX_THREADS]; /* byte 64: WORKER_* per thread */
-  i32 runs[MAX_THREADS];  /* byte 320: parts each thread has run, for tests and benchmarks */
+  i32 sleepers;           /* byte 24: workers asleep on gen (a job wakes them only if there are any) */
+  i32 arg[13];            /* byte 28: arguments */
+  i32 state[MAX_THREADS]; /* byte 80: WORKER_* per thread */
+  i32 runs[MAX_THREADS];  /* byte 336: parts each thread has run, for tests and benchmarks */
 };
 
-_Static_assert(sizeof(struct job) == 576 && __builtin_offsetof(struct job, state) == 64 &&
-                   __builtin_offsetof(struct job, runs) == 320,
+_Static_assert(sizeof(struct job) == 592 && __builtin_offsetof(struct job, state) == 80 &&
+                   __builtin_offsetof(struct job, runs) == 336,
                "job layout");
 
 EXPORT("job_bytes") i32 job_bytes(void) { return sizeof(struct job); }
@@ -61,7 +62,9 @@ static void publish(struct job *j, i32 kind, i32 parts) {
   u32 gen = (u32)__atomic_load_n(&j->gen, SEQ) + 1;
   __atomic_store_n(&j->claim, (u64)gen << 32 | (u64)(u32)parts << 16, SEQ);
   __atomic_store_n(&j->gen, (i32)gen, SEQ);
-  __builtin_wasm_memory_atomic_notify(&j->gen, (u32)-1);
+  /* A sleeper counts itself before it sleeps, and sleeps only while gen is unchanged (both sequentially
+     consistent): either this load sees it, or its wait sees the new gen and returns at once. */
+  if (__atomic_load_n(&j->sleepers, SEQ) > 0) __builtin_wasm_memory_atomic_notify(&j->gen, (u32)-1);
 }
 
 /* [start, end) of part p of n units split into `parts` near-equal runs, in units of `unit` (clamped to total). */
@@ -144,7 +147,11 @@ EXPORT("serve") void serve(struct job *j, i32 t, i32 spin, i32 idle_ms) {
     work(j, t);
     i32 i = 0;
     while (i < spin && __atomic_load_n(&j->gen, SEQ) == seen) i++;
-    if (i == spin && __builtin_wasm_memory_atomic_wait32(&j->gen, seen, timeout) == 2) break;
+    if (i < spin) continue;
+    __atomic_fetch_add(&j->sleepers, 1, SEQ);
+    i32 woken = __builtin_wasm_memory_atomic_wait32(&j->gen, seen, timeout);
+    __atomic_fetch_sub(&j->sleepers, 1, SEQ);
+    if (woken == 2) break;
   }
   __atomic_store_n(&j->state[t], WORKER_GONE, SEQ);
 }
