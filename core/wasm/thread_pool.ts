@@ -20,12 +20,13 @@
 const IDLE_MS = 1000;
 
 /**
- * How many times an idle worker checks for the next job before it sleeps: about 1 ms (0.8–1.5 ns a check).
- * In a training step the split products come tens of microseconds to a millisecond apart (measured: median
- * 0.2 ms, three in four within 0.8 ms), and waking a sleeping worker costs the caller a system call and the
- * worker tens of microseconds; an idle program pays this once. (OpenMP runtimes spin for longer.)
+ * How many times an idle worker checks for the next job before it sleeps: about 100 µs (0.8–1.5 ns a check).
+ * In a training step the split products come tens of microseconds to a millisecond apart (median 0.2 ms),
+ * and waking a sleeping worker costs a system call and tens of microseconds. Spinning longer (1 ms) made
+ * the calling thread itself slower on a loaded 2-core machine (a spinning core is one the others lack, and
+ * WebAssembly has no `pause` to spare a hyperthread sibling), so it stays short.
  */
-const WORKER_SPIN = 1 << 20;
+const WORKER_SPIN = 100000;
 
 /** How many times the caller checks for its helpers' last parts before it sleeps: about 100 µs (5.5 ns a check). */
 const CALLER_SPIN = 20000;
