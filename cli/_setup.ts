@@ -108,7 +108,9 @@ export async function readExperiment(path: string, overrides: Overrides): Promis
   } catch (error) {
     throw new UsageError(`Cannot read ${path} as it is not valid JSON: ${(error as Error).message}`);
   }
-  const experiment = parseExperiment(applyOverrides(json, overrides), path);
+  // Overrides apply to an object only: anything else is reported as it is ("must be a JSON object").
+  const isObject = json !== null && typeof json === "object" && !Array.isArray(json);
+  const experiment = parseExperiment(isObject ? applyOverrides(json, overrides) : json, path);
   // Plugin paths in the file are relative to the file; URLs stay as they are.
   experiment.plugins = experiment.plugins.map((p) => ({
     ...p,
