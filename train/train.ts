@@ -186,12 +186,16 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * checkpoints). Everything random derives from `seed`, so a run is
  * reproducible, and `resume` continues a checkpointed run bit for bit.
  *
- * A non-finite loss or gradient stops the run at once with a
- * `NonFiniteError` (see `diagnostics.ts`) naming the step and the parameter.
+ * A non-finite loss, gradient or updated parameter stops the run at once
+ * with a `NonFiniteError` (see `diagnostics.ts`) naming the step, the
+ * parameter and, for a parameter, the optimizer (or the regularizer's
+ * projection) that made it so: nothing non-finite reaches an epoch's record
+ * or a checkpoint. An optimizer's updates must have the parameters' shapes
+ * and dtypes exactly (a `RangeError` names the optimizer and the parameter).
  *
  * @param options See {@linkcode TrainOptions}.
  * @returns The trained parameters, history and more; see {@linkcode TrainResult}.
- * @throws {NonFiniteError} When the loss or a gradient becomes NaN or infinite.
+ * @throws {NonFiniteError} When the loss, a gradient or a parameter becomes NaN or infinite.
  * @throws {TypeError | RangeError} For a bad option, naming it.
  *
  * @example XOR with a small sigmoid network
@@ -294,6 +298,9 @@ interface Run {
   regularizers: Regularizer[];
   /** Each regularizer's name, the prefix of what it reports. */
   regLabels: string[];
+  /** How errors name the optimizer (`optimizer "adam"`) and the regularizers. */
+  optimizerName: string;
+  regularizerNames: string[];
   hasPenalty: boolean;
   trainSet: Dataset;
   validation: Dataset | null;
@@ -562,7 +569,27 @@ function resolvePlugins(options: TrainOptions, registry: Registry, currentStep: 
   if (!Array.isArray(regSpecs)) throw new TypeError("Cannot train as regularizers must be an array");
   const regularizers = regSpecs.map((r) => resolvePlugin(registry, "regularizer", r, isRegularizer) as Regularizer);
   const regLabels = regSpecs.map((r, i) => specName(r, `regularizer${i}`));
-  return { model, loss, optimizer, learningRateAt, regularizers, regSpecs, regLabels };
+  // How errors name the plugins: by their registered name, or as an instance the caller made.
+  const optimizerName = typeof options.optimizer === "object" && options.optimizer !== null &&
+      isOptimizer(options.optimizer as object)
+    ? "the optimizer"
+    : `optimizer "${specName(options.optimizer, "")}"`;
+  const regularizerNames = regSpecs.map((r, i) =>
+    typeof r === "string" || (typeof r === "object" && r !== null && !isRegularizer(r as object))
+      ? `regularizer "${specName(r, "")}"`
+      : `regularizer ${i}`
+  );
+  return {
+    model,
+    loss,
+    optimizer,
+    optimizerName,
+    learningRateAt,
+    regularizers,
+    regularizerNames,
+    regSpecs,
+    regLabels,
+  };
 }
 
 /** Early stopping's configuration, checked against what the run records; `null` without it. */
@@ -739,6 +766,8 @@ function trainBatch(run: Run, progress: Progress, indices: Int32Array, totals: E
     donate: !progress.stateShared,
     donateParams: !progress.paramsShared,
     gradientNorms: run.gradientNorms,
+    optimizerName: run.optimizerName,
+    regularizerNames: run.regularizerNames,
   });
   progress.params = r.params;
   progress.layerState = r.layerState;
