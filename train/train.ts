@@ -132,6 +132,27 @@ function specName(spec: unknown, fallback: string): string {
   return typeof name === "string" && typeof spec === "object" ? name : fallback;
 }
 
+/**
+ * A spec as canonical JSON, to compare: a bare name is `{ name }` (at the top and in arrays: layers,
+ * regularizers), keys are sorted; `null` when it holds an instance (JSON `null`), which cannot be compared.
+ */
+function canonicalSpec(value: unknown): string | null {
+  let instance = false;
+  const canonical = (v: unknown, asSpec: boolean): unknown => {
+    if (v === null || v === undefined) {
+      instance ||= asSpec && v === null;
+      return null;
+    }
+    if (typeof v === "string") return asSpec ? { name: v } : v;
+    if (Array.isArray(v)) return v.map((item) => canonical(item, true));
+    if (typeof v !== "object") return v;
+    const record = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, canonical(record[k], false)]));
+  };
+  const text = JSON.stringify(canonical(value, value !== null));
+  return instance ? null : text;
+}
+
 /** A plugin spec as the checkpoint's JSON records it: the spec, a name, or `null` for an instance. */
 function specJson(spec: unknown): unknown {
   return jsonSpec(spec) ?? (typeof spec === "string" ? spec : null);
@@ -626,6 +647,15 @@ function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
           JSON.stringify(was)
         }, this run ${JSON.stringify(now)}`,
       );
+    }
+  }
+  // The plugins too: another optimizer would read this one's state (and fail, or train on silently), another
+  // loss, model or schedule would make the continuation a different run. Specs are compared as JSON, a bare
+  // name meaning { name }; one given as an instance (JSON null) cannot be compared and is taken on trust.
+  for (const key of ["model", "loss", "optimizer", "regularizers", "scheduler"] as const) {
+    const was = canonicalSpec(snap.config?.[key]), now = canonicalSpec(run.config[key]);
+    if (was !== null && now !== null && was !== now) {
+      fail(`resuming needs the same ${key} as the checkpoint: the checkpoint has ${was}, this run ${now}`);
     }
   }
   if (JSON.stringify(snap.config?.inputShape) !== JSON.stringify(run.inputShape)) {

@@ -461,6 +461,54 @@ Deno.test("train() refuses to resume with a different batch size, naming it", as
   }
 });
 
+Deno.test("train() refuses to resume with another optimizer, loss, model, regularizer or schedule, naming it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const spec = (): TrainOptions => ({
+      ...base(),
+      model: [{ name: "dense", units: 3 }, { name: "tanh" }, { name: "dense", units: 1 }],
+      optimizer: { name: "adam", learningRate: 0.01 },
+      regularizers: ["l2"],
+      epochs: 2,
+    });
+    await train({ ...spec(), callbacks: [checkpoints({ dir })] });
+    const refused: [Partial<TrainOptions>, RegExp][] = [
+      [
+        { optimizer: "sgd" },
+        /same optimizer as the checkpoint: the checkpoint has \{"learningRate":0.01,"name":"adam"\}, this run \{"name":"sgd"\}/,
+      ],
+      [{ optimizer: "lbfgs" }, /same optimizer as the checkpoint/],
+      [{ optimizer: { name: "adam", learningRate: 0.02 } }, /same optimizer as the checkpoint/],
+      [
+        { loss: "binary-cross-entropy-with-logits" },
+        /same loss as the checkpoint: the checkpoint has \{"name":"mse"\}/,
+      ],
+      [
+        { model: [{ name: "dense", units: 3 }, { name: "relu" }, { name: "dense", units: 1 }] },
+        /same model as the checkpoint/,
+      ],
+      [{ regularizers: ["l1"] }, /same regularizers as the checkpoint/],
+      [{ regularizers: [] }, /same regularizers as the checkpoint/],
+      [{ scheduler: "cosine", optimizer: "adam" }, /same (optimizer|scheduler) as the checkpoint/],
+    ];
+    for (const [change, message] of refused) {
+      await assert.rejects(train({ ...spec(), ...change, epochs: 3, resume: dir }), message, JSON.stringify(change));
+    }
+    // The same specs, written differently (key order, a bare name for { name }), resume.
+    const same = await train({
+      ...spec(),
+      optimizer: { learningRate: 0.01, name: "adam" },
+      regularizers: [{ name: "l2" }],
+      loss: { name: "mse" },
+      epochs: 3,
+      resume: dir,
+    });
+    assert.equal(same.epochs, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("train() rejects unknown options and bad values with their names", async () => {
   await assert.rejects(train({ ...base(), epoch: 3 } as unknown as TrainOptions), /unknown option "epoch"/);
   await assert.rejects(train({ ...base(), batching: "mini" as "full" }), /batching must be one of "full"/);
