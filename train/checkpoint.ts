@@ -10,7 +10,6 @@ import type { Tensor } from "../core/tensor.ts";
 import type { Tree } from "../core/tree.ts";
 import { _joinTree, _splitTree } from "./_named_tree.ts";
 import type { EarlyStoppingState } from "./early_stopping.ts";
-import type { History } from "./history.ts";
 import { crc32 } from "./io/_crc32.ts";
 import { writeFileAtomic, type WriteFileAtomicOptions } from "./io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "./io/safetensors.ts";
@@ -42,8 +41,6 @@ export interface TrainerSnapshot {
   rng: { batches: RandomState; layers: RandomState };
   /** Early stopping's progress and the best epoch's weights, or `null` without early stopping. */
   earlyStopping: (EarlyStoppingState & { bestParams: Tree | null; bestState: Tree | null }) | null;
-  /** The records so far. */
-  history: History;
   /** The run's configuration (JSON), to check that a resumed run matches. */
   config: Record<string, unknown>;
   /** Why training stopped, if it did (`"early-stopping"`), else `null`. */
@@ -72,8 +69,13 @@ function hex(n: number): string {
  *   paths (`0.weight`), F32/F64 as trained; readable by PyTorch's `safetensors`;
  * - `state-<epoch>-<crc>.safetensors`: optimizer and regularizer states, layer
  *   state and early stopping's best weights;
- * - `checkpoint.json`: epoch, step, RNG states, history, configuration, the
- *   structure of the states, and each file's size and CRC-32.
+ * - `checkpoint.json`: epoch, step, RNG states, configuration, the structure
+ *   of the states, and each file's size and CRC-32.
+ *
+ * A checkpoint holds what resuming needs and no more: not the history of
+ * metrics, which the metrics log keeps (`jsonlLogger`, `csvLogger`, appended to
+ * once per epoch), so that its size, and the time a save takes, do not grow
+ * with the number of epochs.
  *
  * Each file goes to a temporary file that is renamed into place; the two data
  * files get new names (epoch and checksum), and `checkpoint.json` is renamed
@@ -98,7 +100,7 @@ function hex(n: number): string {
  * await saveCheckpoint(dir, {
  *   epoch: 3, step: 30, time: 1.5, params: [{ weight: tensor([[0.25]]) }], state: [{}],
  *   optimizerState: { step: 30, buffer: null }, regularizerStates: [], rng: { batches: rng, layers: rng },
- *   earlyStopping: null, history: { epochs: [], steps: [] }, config: { seed: 0 }, stopReason: null,
+ *   earlyStopping: null, config: { seed: 0 }, stopReason: null,
  * });
  * const back = await loadCheckpoint(dir);
  * assert.equal(back.epoch, 3);
@@ -126,7 +128,6 @@ export async function saveCheckpoint(
       bestState: es.bestState as StateValue,
     },
     rng: snapshot.rng as unknown as StateValue,
-    history: snapshot.history as unknown as StateValue,
     config: snapshot.config as StateValue,
     stopReason: snapshot.stopReason,
     time: snapshot.time,
@@ -249,7 +250,6 @@ export async function loadCheckpoint(dir: string): Promise<TrainerSnapshot> {
       bestParams: es.bestParams as Tree | null,
       bestState: es.bestState as Tree | null,
     },
-    history: t.history as unknown as History,
     config: t.config as Record<string, unknown>,
     stopReason: t.stopReason as string | null,
   };

@@ -3,7 +3,10 @@ import { Random } from "../core/random.ts";
 import { type Tensor, tensor } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type TrainerSnapshot } from "./checkpoint.ts";
+import { checkpoints } from "./callbacks/checkpoints.ts";
+import { xor } from "./data/xor.ts";
 import { readSafetensors } from "./io/safetensors.ts";
+import { train } from "./train.ts";
 
 function snapshot(epoch: number, value: number): TrainerSnapshot {
   const rng = new Random(epoch).getState();
@@ -21,7 +24,6 @@ function snapshot(epoch: number, value: number): TrainerSnapshot {
     regularizerStates: [null, { mask: tensor([1, 0]) }],
     rng: { batches: rng, layers: new Random(epoch + 100).getState() },
     earlyStopping: { best: value, bestEpoch: epoch, wait: 0, bestParams: null, bestState: null },
-    history: { epochs: [{ epoch, step: epoch * 10, loss: value, time: 1 }], steps: [] },
     config: { seed: 3, batching: "full" },
     stopReason: null,
   };
@@ -55,7 +57,6 @@ Deno.test("saveCheckpoint() and loadCheckpoint() round-trip a snapshot exactly",
     assertSameTree(opt.buffer, (s.optimizerState as { buffer: Tree }).buffer);
     assert.deepEqual(back.regularizerStates[0], null);
     assert.deepEqual(back.rng, s.rng);
-    assert.deepEqual(back.history, s.history);
     assert.deepEqual({ ...back.earlyStopping }, { ...s.earlyStopping });
     assert.deepEqual(back.config, s.config);
     assert.equal(back.epoch, 4);
@@ -165,6 +166,34 @@ Deno.test("saveCheckpoint() keeps the best weights of early stopping", async () 
     const back = await loadCheckpoint(dir);
     assert.equal((back.earlyStopping!.bestParams as { w: Tensor }).w.data[0], 7);
     assert.equal(back.earlyStopping!.wait, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a checkpoint holds no history: checkpoint.json keeps its size however many epochs were run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const sizes: number[] = [];
+    await train({
+      model: { name: "dense", units: 1 },
+      loss: "mse",
+      optimizer: "sgd",
+      data: xor(),
+      batching: "full",
+      epochs: 300,
+      recordSteps: true,
+      callbacks: [checkpoints({ dir }), {
+        onEpochEnd: async () => void sizes.push((await Deno.stat(`${dir}/${CHECKPOINT_FILE}`)).size),
+      }],
+    });
+    // The epoch, the step and the time take a few more digits; nothing else grows.
+    assert.ok(
+      sizes[299] - sizes[9] < 32,
+      `checkpoint.json grew from ${sizes[9]} bytes at epoch 10 to ${sizes[299]} at 300`,
+    );
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/${CHECKPOINT_FILE}`));
+    assert.equal(JSON.stringify(json).includes('"history"'), false);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

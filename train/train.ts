@@ -96,7 +96,10 @@ export interface TrainResult {
   state: Tree;
   /** The optimizer's final state. */
   optimizerState: StateValue;
-  /** Per-epoch (and, with `recordSteps`, per-step) records. */
+  /**
+   * Per-epoch (and, with `recordSteps`, per-step) records of the epochs this call ran: after a resume,
+   * those after the checkpoint (the earlier ones are in the run's metrics log, as with Keras's `History`).
+   */
   history: History;
   /** Completed epochs (including those before a resume). */
   epochs: number;
@@ -205,7 +208,9 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * After each epoch the validation set (if any) is evaluated in evaluation mode,
  * early stopping is updated, and callbacks run (progress bar, loggers,
  * checkpoints). Everything random derives from `seed`, so a run is
- * reproducible, and `resume` continues a checkpointed run bit for bit.
+ * reproducible, and `resume` continues a checkpointed run bit for bit (its
+ * `history` then starts after the checkpoint: a checkpoint holds what resuming
+ * needs, and the metrics loggers keep the records of the whole run).
  *
  * A non-finite loss, gradient or updated parameter stops the run at once
  * with a `NonFiniteError` (see `diagnostics.ts`) naming the step, the
@@ -676,7 +681,7 @@ function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
   progress.timeOffset = snap.time;
   run.batchRng.setState(snap.rng.batches);
   run.layerRng.setState(snap.rng.layers);
-  progress.history = { epochs: [...snap.history.epochs], steps: [...snap.history.steps] };
+  // The history starts afresh: the epochs before the checkpoint are in the metrics log, not in the checkpoint.
   if (run.earlyStopping !== null && snap.earlyStopping !== null) {
     const es = snap.earlyStopping;
     progress.esState = { best: es.best, bestEpoch: es.bestEpoch, wait: es.wait };
@@ -734,7 +739,6 @@ function trainContext(run: Run, progress: Progress, elapsed: () => number): Trai
         earlyStopping: es === null
           ? null
           : { ...progress.esState, bestParams: progress.best?.params ?? null, bestState: progress.best?.state ?? null },
-        history: { epochs: [...progress.history.epochs], steps: [...progress.history.steps] },
         config: run.config,
         stopReason: progress.stopRequest ?? progress.stopReason,
       }),

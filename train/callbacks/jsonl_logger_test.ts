@@ -28,7 +28,7 @@ Deno.test("jsonlLogger() writes each epoch's record, and with steps each update'
   }
 });
 
-Deno.test("jsonlLogger() on resume rewrites the file from the checkpoint's history, dropping later lines", async () => {
+Deno.test("jsonlLogger() on resume keeps the lines up to the checkpoint (which holds no history), dropping later ones", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/m.jsonl`;
