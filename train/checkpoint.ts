@@ -11,7 +11,7 @@ import type { Tree } from "../core/tree.ts";
 import { _joinTree, _splitTree } from "./_named_tree.ts";
 import type { EarlyStoppingState } from "./early_stopping.ts";
 import { crc32 } from "./io/_crc32.ts";
-import { writeFileAtomic, type WriteFileAtomicOptions } from "./io/atomic_write.ts";
+import { syncFolder, writeFileAtomic, type WriteFileAtomicOptions } from "./io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "./io/safetensors.ts";
 import { decodeState, encodeState, type JsonValue } from "./serialize.ts";
 
@@ -77,11 +77,16 @@ function hex(n: number): string {
  * once per epoch), so that its size, and the time a save takes, do not grow
  * with the number of epochs.
  *
- * Each file goes to a temporary file that is renamed into place; the two data
- * files get new names (epoch and checksum), and `checkpoint.json` is renamed
- * last, which commits the checkpoint. A crash at any point leaves the previous
- * `checkpoint.json` and the files it names intact; superseded files are
- * removed after the commit. Needs `--allow-read` and `--allow-write` on the folder.
+ * Each file goes to a temporary file that is flushed to disk and renamed into
+ * place, and the folder is flushed after each rename (as SQLite and LevelDB
+ * do); the two data files get new names (epoch and checksum), and
+ * `checkpoint.json` is renamed last, which commits the checkpoint. A crash of
+ * the process at any point leaves the previous `checkpoint.json` and the files
+ * it names intact; so does a power loss, on a file system that honours `fsync`
+ * (ext4, XFS, APFS, NTFS…; not a disk that lies about its write cache): once
+ * this resolves, the new checkpoint survives it. Superseded files are removed
+ * only after the commit is durable. Needs `--allow-read` and `--allow-write` on
+ * the folder (and `--allow-read` on its parent, flushed when the folder is new).
  *
  * @param dir The checkpoint folder (created if missing).
  * @param snapshot The run's state, from the trainer (`context.snapshot()`).
@@ -113,7 +118,16 @@ export async function saveCheckpoint(
   snapshot: TrainerSnapshot,
   options: SaveCheckpointOptions = {},
 ): Promise<void> {
+  const existed = await Deno.stat(dir).then(() => true, (e) => {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  });
   await Deno.mkdir(dir, { recursive: true });
+  // A new folder's own entry must be durable too, or a power loss could take the whole checkpoint with it.
+  if (!existed) {
+    const path = dir.replace(/[\\/]+$/, ""), cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+    await syncFolder(cut === -1 ? "." : path.slice(0, Math.max(cut, 1)));
+  }
   const params = _splitTree(snapshot.params, "params");
   const es = snapshot.earlyStopping;
   const trainer = encodeState({

@@ -3,6 +3,7 @@ import { Random } from "../core/random.ts";
 import { type Tensor, tensor } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type TrainerSnapshot } from "./checkpoint.ts";
+import { fileSystemCalls, strace } from "../tests/_file_system_calls.ts";
 import { checkpoints } from "./callbacks/checkpoints.ts";
 import { xor } from "./data/xor.ts";
 import { readSafetensors } from "./io/safetensors.ts";
@@ -197,4 +198,44 @@ Deno.test("a checkpoint holds no history: checkpoint.json keeps its size however
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "saveCheckpoint() makes each file durable before the commit, and the commit before removing the old files",
+  ignore: !strace,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const script = `
+        import { saveCheckpoint } from "${new URL("./checkpoint.ts", import.meta.url).href}";
+        import { Random } from "${new URL("../core/random.ts", import.meta.url).href}";
+        import { tensor } from "${new URL("../core/tensor.ts", import.meta.url).href}";
+        const rng = new Random(1).getState();
+        for (const epoch of [1, 2]) {
+          await saveCheckpoint("${dir}/ckpt", {
+            epoch, step: epoch, time: 1, params: { w: tensor([epoch]) }, state: {}, optimizerState: null,
+            regularizerStates: [], rng: { batches: rng, layers: rng }, earlyStopping: null, config: {}, stopReason: null,
+          });
+        }`;
+      const calls = await fileSystemCalls(script, dir);
+      const text = calls.join("\n");
+      const renames = calls.flatMap((c, i) => (c.startsWith("rename(") ? [i] : []));
+      assert.equal(renames.length, 6, text);
+      for (const i of renames) {
+        const [, from] = /^rename\(([^,]+), /.exec(calls[i])!;
+        assert.equal(calls[i - 1], `fsync(${from})`, `the file is flushed before it is renamed:\n${text}`);
+        assert.equal(calls[i + 1], "fsync(<dir>/ckpt)", `the folder is flushed after the rename:\n${text}`);
+      }
+      // The new folder's own entry is flushed before the first commit.
+      const firstCommit = calls.findIndex((c) => /, <dir>\/ckpt\/checkpoint\.json\)$/.test(c));
+      assert.ok(calls.indexOf("fsync(<dir>)") !== -1 && calls.indexOf("fsync(<dir>)") < firstCommit, text);
+      // Epoch 1's files go only once epoch 2's checkpoint.json is renamed into place and flushed.
+      const commit = calls.findLastIndex((c) => /, <dir>\/ckpt\/checkpoint\.json\)$/.test(c));
+      const unlinks = calls.flatMap((c, i) => (/^unlink\(<dir>\/ckpt\/(weights|state)-000001-/.test(c) ? [i] : []));
+      assert.equal(unlinks.length, 2, text);
+      assert.ok(unlinks.every((i) => i > commit + 1), text);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

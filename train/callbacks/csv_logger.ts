@@ -5,7 +5,7 @@
  */
 
 import type { Callback, TrainContext } from "../callback.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
+import { appendFileSynced, writeFileAtomic } from "../io/atomic_write.ts";
 
 /** Options of {@linkcode csvLogger}. */
 export interface CsvLoggerOptions {
@@ -47,8 +47,8 @@ async function rowsOf(path: string): Promise<{ columns: string[]; rows: Record<s
  * empty cells where a record lacks a key, numbers in JavaScript's shortest
  * round-trip form. A new run starts the file afresh; a resumed run keeps its
  * rows up to the checkpoint's epoch (a checkpoint does not hold the history).
- * Rows are then appended, and the whole file is rewritten (atomically) only
- * when a new column appears. Needs `--allow-read` and `--allow-write`.
+ * Rows are then appended (and flushed to disk) once per epoch, and the whole
+ * file is rewritten (atomically) only when a new column appears. Needs `--allow-read` and `--allow-write`.
  *
  * @param options `path`, `steps`.
  * @returns The callback.
@@ -101,7 +101,7 @@ export function csvLogger(options: CsvLoggerOptions): Callback {
     pending = [];
     for (const r of batch) grew = add(r) || grew;
     if (grew) await rewrite();
-    else await Deno.writeTextFile(path, batch.map(row).join(""), { append: true });
+    else await appendFileSynced(path, batch.map(row).join(""));
   };
   return {
     async onTrainBegin(ctx: TrainContext) {

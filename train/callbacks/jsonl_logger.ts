@@ -5,7 +5,7 @@
  */
 
 import type { Callback, TrainContext } from "../callback.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
+import { appendFileSynced, writeFileAtomic } from "../io/atomic_write.ts";
 
 /** Options of {@linkcode jsonlLogger}. */
 export interface JsonlLoggerOptions {
@@ -52,9 +52,10 @@ async function linesUpTo(path: string, epoch: number): Promise<string> {
  * are written as the strings `"NaN"`, `"Infinity"`. The file is the run's
  * history: a new run starts it afresh; a resumed run keeps its lines up to the
  * checkpoint's epoch (and drops later ones, which it trains again), since a
- * checkpoint does not hold the history. It is then appended to once per epoch,
- * so a crash loses at most the current epoch. Needs `--allow-read` and
- * `--allow-write`.
+ * checkpoint does not hold the history. It is then appended to, and flushed to
+ * disk, once per epoch, so a crash or a power loss loses at most the current
+ * epoch (list it before `checkpoints`, so that the log is never behind the
+ * checkpoint). Needs `--allow-read` and `--allow-write`.
  *
  * @param options `path`, `steps`.
  * @returns The callback.
@@ -88,7 +89,7 @@ export function jsonlLogger(options: JsonlLoggerOptions): Callback {
     if (pending === "") return;
     const text = pending;
     pending = "";
-    await Deno.writeTextFile(path, text, { append: true });
+    await appendFileSynced(path, text);
   };
   return {
     async onTrainBegin(ctx: TrainContext) {
