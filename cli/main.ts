@@ -11,7 +11,7 @@
  * @module
  */
 
-import { _oneLine, EXIT, UsageError } from "./_errors.ts";
+import { _oneLine, _reportStrayPluginErrors, EXIT, UsageError } from "./_errors.ts";
 import { COMPARE_HELP, compareCommand } from "./commands/compare.ts";
 import { GRADCHECK_HELP, gradcheckCommand } from "./commands/gradcheck.ts";
 import { LIST_HELP, listCommand } from "./commands/list.ts";
@@ -98,5 +98,6 @@ export async function main(args: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  _reportStrayPluginErrors();
   Deno.exit(await main(Deno.args));
 }

@@ -12,6 +12,7 @@
 
 import { API_VERSION, type Plugin } from "../core/interfaces.ts";
 import { type Registry, validatePlugin } from "../core/registry.ts";
+import { guardPlugin } from "./_guard.ts";
 import { builtinPlugins } from "./mod.ts";
 
 /** Options of {@linkcode loadPlugin}. */
@@ -41,6 +42,8 @@ interface _Target {
   sha256?: string;
   /** Replace existing registrations. */
   override: boolean;
+  /** The specifier that was imported, once it was (the URL, or a `data:` URL of the verified source). */
+  imported?: string;
 }
 
 function _show(value: unknown): string {
@@ -223,6 +226,7 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
     specifier = `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
   }
   try {
+    target.imported = specifier;
     return await import(specifier);
   } catch (error) {
     const message = _oneLine(error);
@@ -274,6 +278,11 @@ function _candidates(where: string, ns: Record<string, unknown>): { value: unkno
  * absolute against the original URL. The pin covers that one file, not the
  * modules it imports (pin those with `deno.lock` and `--frozen`), and in it
  * `import.meta.url` is the `data:` URL.
+ *
+ * The plugins come back guarded: an error thrown by their own code (`create`,
+ * an optimizer's `update`, a loss, …) is one line naming the plugin, its kind
+ * and URL and what it tried (`… as its update tried to read "/etc/passwd",
+ * which this run does not permit`), never advice to widen a permission.
  *
  * Permissions: `--allow-import=<host>` for a remote module and everything it
  * imports remotely, `--allow-read=<dir>` for a local one; reading the source
@@ -351,8 +360,10 @@ export async function loadPlugin(specifier: string, options: LoadPluginOptions =
     }
     seen.set(key, candidates[i].source);
   });
-  if (options.registry !== undefined) _registerAll(options.registry, plugins, target.override, where);
-  return plugins;
+  // Errors from the plugins' own code name them (kind, name, URL) and never advise widening a permission.
+  const guarded = plugins.map((p) => guardPlugin(p, { url: where, specifier: target.imported ?? where }));
+  if (options.registry !== undefined) _registerAll(options.registry, guarded, target.override, where);
+  return guarded;
 }
 
 /** Registers every plugin or none: checks every name first, and undoes a partial registration. */
