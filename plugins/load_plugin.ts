@@ -13,6 +13,7 @@
 import { API_VERSION, type Plugin } from "../core/interfaces.ts";
 import { type Registry, validatePlugin } from "../core/registry.ts";
 import { guardPlugin } from "./_guard.ts";
+import { inlineModule, isMediaTypeError, mayBeContentType, readRelativeImports } from "./_inline_imports.ts";
 import { builtinPlugins } from "./mod.ts";
 
 /** Options of {@linkcode loadPlugin}. */
@@ -195,6 +196,23 @@ function _base64(text: string): string {
   return btoa(binary);
 }
 
+/** A plugin whose modules a server sends with a Content-Type that is not JavaScript or TypeScript, which cannot be inlined. */
+class _ContentTypeError extends Error {}
+
+/** The module's (verified) source as a `data:` URL, its relative imports inlined (see `_inline_imports.ts`). */
+async function _inlineOrExplain(url: URL, source: string, sources: Map<string, string>): Promise<string> {
+  try {
+    return await inlineModule(url, source, (u) => Promise.resolve(sources.get(u.href)!));
+  } catch (error) {
+    throw new _ContentTypeError(
+      `Cannot load a plugin from ${url.href} as its server sends modules with a Content-Type that is not JavaScript or TypeScript, so they are loaded by extension, and ${
+        _oneLine(error)
+      } (serve .ts files as application/typescript and .js as text/javascript)`,
+      { cause: error },
+    );
+  }
+}
+
 /** Fetches, optionally verifies, and imports the module; every failure is one message. */
 async function _importModule(target: _Target): Promise<Record<string, unknown>> {
   const { url } = target;
@@ -225,10 +243,32 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
     // imports resolved against the original URL (a data: URL has no base of its own).
     specifier = `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
   }
+  // From a server, the sources its relative imports reach are read first: should the server's Content-Type
+  // make the module loader refuse them, they are loaded by extension from these (it refuses a URL once for good).
+  let sources: Map<string, string> | null = null;
+  if (url.protocol === "http:" || url.protocol === "https:") {
+    const read = async (u: URL) => (await import(u.href, { with: { type: "text" } })).default as string;
+    sources = await readRelativeImports(url, source, read).catch(() => null);
+  }
   try {
     target.imported = specifier;
-    return await import(specifier);
+    let first: unknown;
+    try {
+      return await import(specifier);
+    } catch (error) {
+      if (sources === null || !mayBeContentType(error)) throw error;
+      first = error;
+    }
+    // The server's Content-Type for the module (or one it imports) is not a JavaScript or TypeScript one:
+    // judge the modules by their extension, as Deno does for text/plain, pinned or not.
+    target.imported = await _inlineOrExplain(url, source, sources);
+    try {
+      return await import(target.imported);
+    } catch (error) {
+      throw isMediaTypeError(first) ? error : first; // A real syntax error: reported at its URL.
+    }
   } catch (error) {
+    if (error instanceof _ContentTypeError) throw error;
     const message = _oneLine(error);
     const name = error instanceof Error ? error.name : "Error";
     // A permission the module's own code asked for (files, network, environment, subprocesses)
