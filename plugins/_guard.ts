@@ -86,7 +86,9 @@ const ACCESS: Record<string, string> = {
  */
 export function refusedAccess(error: unknown): string | null {
   const refused = typeof Deno !== "undefined" && error instanceof Deno.errors.NotCapable;
-  if (!refused && (error as Error | null)?.name !== "NotCapable") return null;
+  // A refused import is a TypeError from the module loader, with the same message.
+  const refusedImport = error instanceof TypeError && /^Requires import access to /.test(error.message);
+  if (!refused && !refusedImport && (error as Error | null)?.name !== "NotCapable") return null;
   const m = /Requires (\w+) access(?: to ("[^"]*"|[^,\s]+))?/.exec((error as Error).message);
   if (m === null) return "use a permission";
   const verb = ACCESS[m[1]] ?? `use ${m[1]} access to`;
@@ -210,7 +212,8 @@ function inStack(stack: string, specifier: string): boolean {
  * (an unhandled rejection, an error in a timer), found by the plugin's
  * module in the error's stack: `Cannot use optimizer "evil" (from …) as code
  * it left running tried to read "/etc/passwd", which this run does not
- * permit`. `null` when no loaded plugin is in the stack.
+ * permit`. `null` when no loaded plugin is in the stack (unless the error is
+ * a refused permission and plugins are loaded: only their code is refused).
  *
  * @param error What was thrown or rejected.
  * @returns The line, or `null`.
@@ -226,9 +229,15 @@ function inStack(stack: string, specifier: string): boolean {
 export function describeStrayError(error: unknown): string | null {
   if (error instanceof PluginError) return error.message;
   const stack = error instanceof Error ? String(error.stack ?? "") : "";
-  const origin = loaded.find((p) => inStack(stack, p.specifier));
-  if (origin === undefined) return null;
   const attempt = refusedAccess(error);
+  let origin = loaded.find((p) => inStack(stack, p.specifier));
+  if (origin === undefined) {
+    // A refused dynamic import rejects without its importer in the stack: only loaded plugins run code
+    // the sandbox refuses, so it is theirs.
+    if (attempt === null || loaded.length === 0) return null;
+    const labels = [...new Set(loaded.map((p) => p.label))];
+    origin = { specifier: "", label: labels.length === 1 ? labels[0] : `one of the plugins ${labels.join(", ")}` };
+  }
   return attempt !== null
     ? `Cannot use ${origin.label} as code it left running tried to ${attempt}, which this run does not permit`
     : `Cannot use ${origin.label} as code it left running threw ${firstLine(error)}`;
