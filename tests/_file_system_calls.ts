@@ -41,7 +41,17 @@ export async function fileSystemCalls(script: string, dir: string): Promise<stri
   assert.ok(success, new TextDecoder().decode(stderr));
   const open = new Map<string, string>(), calls: string[] = []; // file descriptor → path
   const at = (path: string) => path.replace(dir, "<dir>");
-  for (const line of (await Deno.readTextFile(log)).split("\n")) {
+  // strace -f splits a call that another thread interrupts: "123 fsync(7 <unfinished ...>" … "123 <... fsync resumed>) = 0".
+  const pending = new Map<string, string>(), lines: string[] = [];
+  for (const raw of (await Deno.readTextFile(log)).split("\n")) {
+    const tid = /^(\d+)\s/.exec(raw)?.[1] ?? "";
+    if (raw.endsWith("<unfinished ...>")) pending.set(tid, raw.slice(0, -"<unfinished ...>".length).trimEnd());
+    else if (/<\.\.\. \w+ resumed>/.test(raw) && pending.has(tid)) {
+      lines.push(pending.get(tid)! + raw.replace(/^\d+\s+<\.\.\. \w+ resumed>/, ""));
+      pending.delete(tid);
+    } else lines.push(raw);
+  }
+  for (const line of lines) {
     if (!line.includes(dir)) {
       // One process: file descriptors are shared by its threads, and the last open of a number wins.
       const sync = /^\d+\s+f(?:data)?sync\((\d+)\)\s+=\s+0/.exec(line);

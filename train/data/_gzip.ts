@@ -59,8 +59,8 @@ export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Ar
 export const MAX_DEFLATE_RATIO = 1032;
 
 /**
- * Decompresses gzip data as a stream, in chunks: the input is fed 16 KiB at a
- * time, so no chunk is larger than about 16 MiB however much the data inflates,
+ * Decompresses gzip data as a stream, in chunks: the input is fed 1 KiB at a
+ * time, so no chunk is larger than about 1 MiB (deflate inflates at most 1032:1) however much the data inflates,
  * and a consumer that stops early (a decompression bomb refused after its
  * first bytes) stops the decompression there.
  *
@@ -83,7 +83,7 @@ export const MAX_DEFLATE_RATIO = 1032;
  * ```
  */
 export async function* gunzipChunks(bytes: Uint8Array, source: string): AsyncGenerator<Uint8Array> {
-  const SLICE = 1 << 14;
+  const SLICE = 1 << 10;
   let offset = 0;
   const input = new ReadableStream<Uint8Array<ArrayBuffer>>({
     pull(controller) {
