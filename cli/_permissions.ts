@@ -5,9 +5,11 @@
  *
  * - read: the working folder, the experiment file, the data set's file or
  *   folder (`path`, `dir`; Fashion-MNIST's Debian folder by default), local
- *   plugins' folders, and the run folder;
- * - write: the run folder only (`train`, `compare`, `plot`; none for `list`,
- *   `gradcheck`, `--help`);
+ *   plugins' folders, and the run folder (`evaluate` and `predict`: the run
+ *   and the data they are given);
+ * - write: the run folder only (`train`, `compare`, `plot`), the file asked
+ *   for (`evaluate --heatmap`, `predict --out`), or nothing (`list`,
+ *   `gradcheck`, `summary`, `--help`);
  * - import: the hosts of the remote plugins named (`--plugin`, the
  *   experiment's `plugins`), and no other (Deno's default hosts, `deno.land`,
  *   `esm.sh`…, are not allowed: denied by name when no plugin host is named);
@@ -21,7 +23,7 @@
 import { parseArgs } from "node:util";
 import { OPENBLAS_CANDIDATES } from "../plugins/backends/blas.ts";
 import { FASHION_MNIST_DIR } from "../train/data/mnist.ts";
-import { readExperiment } from "./_setup.ts";
+import { DATASETS, readExperiment } from "./_setup.ts";
 import { overridesFrom } from "./commands/train.ts";
 import type { Experiment } from "./experiment.ts";
 
@@ -56,6 +58,10 @@ const VALUE_FLAGS = [
   "options",
   "input-shape",
   "title",
+  "metrics",
+  "format",
+  "heatmap",
+  "split",
 ];
 
 const ENV = ["CI", "TERM"];
@@ -104,14 +110,34 @@ function pluginSource(specifier: string): { host?: string; folder?: string } {
   return /^[a-z][a-z0-9+.-]+:/i.test(location) && !/^[a-z]:[\\/]/i.test(location) ? {} : { folder: folderOf(location) };
 }
 
-/** The paths the experiment's data set reads. */
-function dataPaths(experiment: Experiment): string[] {
-  const { name, ...options } = experiment.data;
+/** The files and folders a data set spec reads (its `paths` options, made absolute against `base`). */
+function dataPaths(spec: unknown, base = ""): string[] {
+  const choice = typeof spec === "string" ? { name: spec } : spec;
+  if (choice === null || typeof choice !== "object" || Array.isArray(choice)) return [];
+  const { name, ...options } = choice as Record<string, unknown>;
   const paths: string[] = [];
-  if (typeof options.path === "string") paths.push(options.path);
-  if (typeof options.dir === "string") paths.push(options.dir);
-  else if (name === "fashion-mnist") paths.push(FASHION_MNIST_DIR);
+  for (const key of DATASETS[String(name)]?.paths ?? []) {
+    const value = options[key];
+    if (typeof value === "string" && value !== "") {
+      paths.push(value.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(value) ? value : `${base}${value}`);
+    }
+  }
+  if (name === "fashion-mnist" && options.dir === undefined) paths.push(FASHION_MNIST_DIR);
   return paths;
+}
+
+/** What `evaluate` and `predict` read besides the run: a CSV file, a JSON data set or experiment file, or inline JSON. */
+async function dataArgumentPaths(argument: string): Promise<string[]> {
+  const text = argument.trim();
+  try {
+    if (text.startsWith("{")) return dataPaths(JSON.parse(text));
+    if (!/\.json$/i.test(text)) return [text];
+    const json = JSON.parse(await Deno.readTextFile(text));
+    const spec = json !== null && typeof json === "object" && "data" in json ? json.data : json;
+    return [text, ...dataPaths(spec, text.includes("/") ? text.replace(/[^/]*$/, "") : "")];
+  } catch {
+    return text.startsWith("{") ? [] : [text];
+  }
 }
 
 function backendOf(values: Record<string, unknown>, experiment: Experiment | null): string | undefined {
@@ -163,11 +189,31 @@ export async function commandPermissions(args: readonly string[]): Promise<Comma
         ? experiment.out ?? `runs/${experiment.name}`
         : (typeof values.out === "string" ? values.out : base.out ?? `runs/${base.name}-compare`);
       permissions.write.push(out.replace(/[\\/]+$/, ""));
-      permissions.read.push(...dataPaths(experiment));
+      permissions.read.push(...dataPaths(experiment.data));
       plugins.push(...experiment.plugins.map((p) => p.url));
     } catch {
       // main.ts says what is wrong with the experiment.
     }
+  } else if (command === "summary" && positionals.length === 1) {
+    permissions.read.push(positionals[0]);
+    try {
+      experiment = await readExperiment(positionals[0], overridesFrom(values));
+      permissions.read.push(...dataPaths(experiment.data));
+      plugins.push(...experiment.plugins.map((p) => p.url));
+    } catch {
+      // main.ts says what is wrong with the experiment.
+    }
+  } else if ((command === "evaluate" || command === "predict") && positionals.length === 2) {
+    const run = positionals[0].replace(/[\\/]+$/, "");
+    permissions.read.push(run, ...(await dataArgumentPaths(positionals[1])));
+    try {
+      // The run's plugins, as its experiment.json records them.
+      plugins.push(...(await readExperiment(`${run}/experiment.json`, {})).plugins.map((p) => p.url));
+    } catch {
+      // A model file, or a folder without experiment.json: only the --plugin flags.
+    }
+    const output = command === "evaluate" ? values.heatmap : values.out;
+    if (typeof output === "string") permissions.write.push(output);
   } else if (command === "plot") {
     permissions.read.push(...positionals);
     const out = typeof values.out === "string" ? values.out : positionals[0];

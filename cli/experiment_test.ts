@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyOverrides, parseExperiment } from "./experiment.ts";
+import { applyOverrides, EXPERIMENT_KEYS, parseExperiment } from "./experiment.ts";
 import { UsageError } from "./_errors.ts";
 
 const MINIMAL = { data: "xor", model: [{ name: "dense", units: 1 }], loss: "mse", optimizer: "sgd" };
@@ -124,4 +124,11 @@ Deno.test("parseExperiment() reads a backend, and --backend overrides it", () =>
   const json = applyOverrides({ ...MINIMAL, backend: "js" }, { backend: "blas" });
   assert.deepEqual(parseExperiment(json, "a.json").backend, { name: "blas" });
   assert.throws(() => parseExperiment({ ...MINIMAL, backend: 3 }, "a.json"), /"backend" must be/);
+});
+
+Deno.test("cli/README.md documents every key of the experiment file", async () => {
+  const readme = await Deno.readTextFile(new URL("./README.md", import.meta.url));
+  const table = readme.slice(readme.indexOf("| key "), readme.indexOf("Any other key is an error"));
+  const documented = [...table.matchAll(/^\| `([^`]+)` /gm)].map((m) => m[1]);
+  assert.deepEqual(documented.toSorted(), Object.keys(EXPERIMENT_KEYS).toSorted());
 });

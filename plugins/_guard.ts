@@ -176,6 +176,7 @@ function guardInstance(label: string, kind: string, instance: unknown): unknown 
  * @example
  * ```ts
  * import { guardPlugin } from "./_guard.ts";
+ * import { Registry } from "../core/registry.ts";
  * import assert from "node:assert/strict";
  *
  * const plugin = guardPlugin({
@@ -183,7 +184,7 @@ function guardInstance(label: string, kind: string, instance: unknown): unknown 
  *   create: () => { throw new Error("create failed"); },
  * }, { url: "https://example.org/broken.ts", specifier: "https://example.org/broken.ts" });
  * assert.throws(
- *   () => plugin.create(),
+ *   () => new Registry().register(plugin).create("scheduler", "broken"),
  *   /^PluginError: Cannot create scheduler "broken" \(from https:\/\/example\.org\/broken\.ts\) as its create threw Error: create failed$/,
  * );
  * ```
@@ -193,10 +194,11 @@ export function guardPlugin(plugin: Plugin, origin: PluginOrigin): Plugin {
   if (!loaded.some((p) => p.specifier === origin.specifier && p.label === label)) {
     loaded.push({ specifier: origin.specifier, label });
   }
-  const create = guarded(label, "create", plugin.create as (options?: unknown) => unknown, plugin);
+  const create = guarded(label, "create", plugin.create as (...args: unknown[]) => unknown, plugin);
   return Object.freeze({
     ...plugin,
-    create: (options?: unknown) => guardInstance(label, plugin.kind, create(options)),
+    // Every argument goes through: the options, and the context (the host's gradflow).
+    create: (...args: unknown[]) => guardInstance(label, plugin.kind, create(...args)),
   }) as Plugin;
 }
 

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import type { Loss, Optimizer, Plugin } from "../core/interfaces.ts";
+import { Registry } from "../core/registry.ts";
 import { tensor } from "../core/tensor.ts";
 import { describeStrayError, guardPlugin, PluginError, refusedAccess } from "./_guard.ts";
 
 const origin = { url: "https://example.org/p.ts", specifier: "https://example.org/p.ts" };
 
 Deno.test("guardPlugin() names the plugin in what its functions throw, keeping what they return", () => {
-  const optimizer = guardPlugin({
+  const plugin = guardPlugin({
     apiVersion: 1,
     kind: "optimizer",
     name: "odd",
@@ -17,7 +18,8 @@ Deno.test("guardPlugin() names the plugin in what its functions throw, keeping w
         return { updates: grads, state: {} };
       },
     }),
-  } as unknown as Plugin, origin).create() as Optimizer;
+  } as unknown as Plugin, origin);
+  const optimizer = new Registry().register(plugin).create("optimizer", "odd") as Optimizer;
   assert.deepEqual(optimizer.init([]), { calls: 0 });
   assert.equal(optimizer.step, undefined, "an optional method it lacks stays absent");
   assert.throws(() => optimizer.update(null as never, {}, []), {
@@ -27,7 +29,7 @@ Deno.test("guardPlugin() names the plugin in what its functions throw, keeping w
 });
 
 Deno.test("guardPlugin() wraps a loss function and lets through an error that already names the plugin", () => {
-  const loss = guardPlugin({
+  const picky = guardPlugin({
     apiVersion: 1,
     kind: "loss",
     name: "picky",
@@ -39,11 +41,12 @@ Deno.test("guardPlugin() wraps a loss function and lets through an error that al
       }) as unknown as Loss;
     },
   } as unknown as Plugin, origin);
-  assert.throws(() => loss.create({ strict: false }), {
+  const registry = new Registry().register(picky);
+  assert.throws(() => registry.create("loss", "picky", { strict: false }), {
     name: "RangeError",
     message: /^Cannot create loss "picky" as strict/,
   });
-  const f = loss.create() as Loss;
+  const f = registry.create("loss", "picky") as Loss;
   assert.equal(f(tensor(1), tensor(1)).item(), 0);
   assert.throws(
     () => f(tensor([1, 2]), tensor([1, 2])),
@@ -72,12 +75,13 @@ Deno.test("refusedAccess() says what a refused permission was for, without Deno'
 
 Deno.test("describeStrayError() finds a loaded plugin in an error's stack, and nothing in other errors", async () => {
   const source = `export function later() { return new Error("left running"); }`;
-  const specifier = `data:application/typescript;base64,${btoa(source + "\n// " + "x".repeat(200))}`;
+  const encoded = btoa(source + "\n// " + "x".repeat(200));
+  const specifier = `data:text/typescript;base64,${encoded}`;
   guardPlugin({ apiVersion: 1, kind: "scheduler", name: "stray", create: () => () => 0 } as unknown as Plugin, {
     url: "https://example.org/stray.ts",
     specifier,
   });
-  const { later } = await import(specifier);
+  const { later } = await import(`data:text/${specifier.slice(10)}`);
   assert.equal(
     describeStrayError(later()),
     'Cannot use scheduler "stray" (from https://example.org/stray.ts) as code it left running threw Error: left running',

@@ -111,7 +111,7 @@ export async function readRelativeImports(
  * import assert from "node:assert/strict";
  *
  * assert.equal(mediaTypeOf(new URL("https://example.org/lion.js")), "text/javascript");
- * assert.equal(mediaTypeOf(new URL("https://example.org/lion.ts")), "application/typescript");
+ * assert.equal(mediaTypeOf(new URL("https://example.org/lion.ts")), "text/typescript");
  * ```
  */
 export function mediaTypeOf(url: URL): string {
@@ -119,7 +119,7 @@ export function mediaTypeOf(url: URL): string {
   if (extension === "js" || extension === "mjs") return "text/javascript";
   if (extension === "jsx") return "text/jsx";
   if (extension === "tsx") return "text/tsx";
-  return "application/typescript";
+  return "text/typescript";
 }
 
 function base64(text: string): string {

@@ -186,7 +186,7 @@ function _mediaType(url: URL): string {
   if (extension === "js" || extension === "mjs") return "text/javascript";
   if (extension === "jsx") return "text/jsx";
   if (extension === "tsx") return "text/tsx";
-  return "application/typescript";
+  return "text/typescript";
 }
 
 function _base64(text: string): string {
@@ -213,14 +213,52 @@ async function _inlineOrExplain(url: URL, source: string, sources: Map<string, s
   }
 }
 
-/** Fetches, optionally verifies, and imports the module; every failure is one message. */
-async function _importModule(target: _Target): Promise<Record<string, unknown>> {
+/**
+ * `import(specifier)` for the absolute URLs (`https:`, `http:`, `file:`, `data:text/`) the loader
+ * imports, written so that `deno publish` can see that they need no rewriting (they never go
+ * through an import map): each starts with its scheme.
+ */
+function _dynamicImport(specifier: string, text = false): Promise<Record<string, unknown>> {
+  const options = text ? { with: { type: "text" } } : undefined;
+  if (specifier.startsWith("https://")) return import(`https://${specifier.slice(8)}`, options);
+  if (specifier.startsWith("http://")) return import(`http://${specifier.slice(7)}`, options);
+  if (specifier.startsWith("data:text/")) return import(`data:text/${specifier.slice(10)}`, options);
+  // Not `./${…}`: Deno would read that as every file under this folder (tests and their npm packages
+  // included) and install them before the program starts.
+  if (specifier.startsWith("file:")) return import(`file://${_localPath(specifier)}`, options);
+  throw new TypeError(`Cannot import ${specifier} as it is not an https:, http:, file: or data:text/ URL`);
+}
+
+/** A file URL's path (and query), for `import()`: only where gradflow itself was loaded from a file. */
+function _localPath(fileUrl: string): string {
+  const here = new URL(".", import.meta.url);
+  if (here.protocol !== "file:") {
+    throw new TypeError(
+      `Cannot load a plugin from ${fileUrl} as gradflow itself was loaded from ${here.href}, and a module loaded from the network cannot import local files: serve the plugin from a URL too`,
+    );
+  }
+  const target = new URL(fileUrl);
+  return `${target.pathname}${target.search}`;
+}
+
+/** The module's source as a `data:text/…;base64` URL, its relative imports made absolute against its URL. */
+function _dataUrl(url: URL, source: string): string {
+  return `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
+}
+
+/**
+ * Fetches, optionally verifies, and imports the module; every failure is one message. With
+ * `fresh` (a nonce), the source is read again from the server, past the module cache, and the
+ * text read is what runs.
+ */
+async function _importModule(target: _Target, fresh?: string): Promise<Record<string, unknown>> {
   const { url } = target;
   let source: string;
   try {
     // Through the module loader (the same permission, cache and lock file as `import`),
     // so reading the source needs `--allow-import` or `--allow-read`, never `--allow-net`.
-    source = (await import(url.href, { with: { type: "text" } })).default as string;
+    const read = fresh === undefined ? url.href : `${url.href}${url.search ? "&" : "?"}gradflow-fresh=${fresh}`;
+    source = (await _dynamicImport(read, true)).default as string;
   } catch (error) {
     const message = _oneLine(error);
     throw new Error(
@@ -241,20 +279,22 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
     }
     // Run exactly the bytes that were hashed: import them from a data: URL, with relative
     // imports resolved against the original URL (a data: URL has no base of its own).
-    specifier = `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
+    specifier = _dataUrl(url, source);
   }
+  // A fresh read runs the text read, not the module cache's copy of the URL.
+  if (fresh !== undefined) specifier = _dataUrl(url, source);
   // From a server, the sources its relative imports reach are read first: should the server's Content-Type
   // make the module loader refuse them, they are loaded by extension from these (it refuses a URL once for good).
   let sources: Map<string, string> | null = null;
   if (url.protocol === "http:" || url.protocol === "https:") {
-    const read = async (u: URL) => (await import(u.href, { with: { type: "text" } })).default as string;
+    const read = async (u: URL) => (await _dynamicImport(u.href, true)).default as string;
     sources = await readRelativeImports(url, source, read).catch(() => null);
   }
   try {
     target.imported = specifier;
     let first: unknown;
     try {
-      return await import(specifier);
+      return await _dynamicImport(specifier);
     } catch (error) {
       if (sources === null || !mayBeContentType(error)) throw error;
       first = error;
@@ -263,13 +303,13 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
     // judge the modules by their extension, as Deno does for text/plain, pinned or not.
     target.imported = await _inlineOrExplain(url, source, sources);
     try {
-      return await import(target.imported);
+      return await _dynamicImport(target.imported);
     } catch (error) {
       throw isMediaTypeError(first) ? error : first; // A real syntax error: reported at its URL.
     }
   } catch (error) {
     if (error instanceof _ContentTypeError) throw error;
-    const message = _oneLine(error);
+    const message = _oneLine(error).replaceAll(specifier, url.href);
     const name = error instanceof Error ? error.name : "Error";
     // A permission the module's own code asked for (files, network, environment, subprocesses)
     // is the sandbox working: say so, and do not suggest granting it.
@@ -283,6 +323,34 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
       { cause: error },
     );
   }
+}
+
+/**
+ * After a remote module failed to load: reads it once more from its server, past Deno's
+ * module cache (which keeps a fetched module, and a 404 for a while, until `--reload`), and
+ * runs what the server gives now if it differs from what failed. So a plugin whose server
+ * was fixed loads on the next run. A failure that fetching again cannot change (a missing
+ * permission), a local file, or a server that still gives the same text: the first error.
+ */
+async function _importAfresh(target: _Target, first: unknown): Promise<Record<string, unknown>> {
+  const remote = target.url.protocol === "https:" || target.url.protocol === "http:";
+  if (!remote || /Requires import access|NotCapable/.test(String((first as Error)?.message))) throw first;
+  let cached: string | undefined;
+  try {
+    cached = (await _dynamicImport(target.url.href, true)).default as string;
+  } catch {
+    // The first fetch failed: nothing cached to compare with.
+  }
+  const nonce = crypto.randomUUID();
+  let now: string;
+  try {
+    const url = `${target.url.href}${target.url.search ? "&" : "?"}gradflow-fresh=${nonce}`;
+    now = (await _dynamicImport(url, true)).default as string;
+  } catch {
+    throw first;
+  }
+  if (now === cached) throw first;
+  return await _importModule(target, nonce);
 }
 
 /** Applies the plugin-pack rule to a module namespace: which exports are plugins, and from where. */
@@ -371,7 +439,12 @@ export async function loadPlugin(specifier: string, options: LoadPluginOptions =
   }
   const target = _parseSpecifier(specifier, options);
   const where = target.url.href;
-  const ns = await _importModule(target);
+  let ns: Record<string, unknown>;
+  try {
+    ns = await _importModule(target);
+  } catch (error) {
+    ns = await _importAfresh(target, error);
+  }
   const candidates = _candidates(where, ns);
   if (candidates.length === 0) {
     const exports = Object.keys(ns);

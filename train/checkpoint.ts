@@ -41,6 +41,8 @@ export interface TrainerSnapshot {
   rng: { batches: RandomState; layers: RandomState };
   /** Early stopping's progress and the best epoch's weights, or `null` without early stopping. */
   earlyStopping: (EarlyStoppingState & { bestParams: Tree | null; bestState: Tree | null }) | null;
+  /** An adaptive learning-rate schedule's state (`reduce-on-plateau`); `null` or absent without one. */
+  scheduler?: StateValue;
   /** The run's configuration (JSON), to check that a resumed run matches. */
   config: Record<string, unknown>;
   /** Why training stopped, if it did (`"early-stopping"`), else `null`. */
@@ -142,6 +144,7 @@ export async function saveCheckpoint(
       bestState: es.bestState as StateValue,
     },
     rng: snapshot.rng as unknown as StateValue,
+    scheduler: snapshot.scheduler ?? null,
     config: snapshot.config as StateValue,
     stopReason: snapshot.stopReason,
     time: snapshot.time,
@@ -264,6 +267,7 @@ export async function loadCheckpoint(dir: string): Promise<TrainerSnapshot> {
       bestParams: es.bestParams as Tree | null,
       bestState: es.bestState as Tree | null,
     },
+    scheduler: t.scheduler ?? null,
     config: t.config as Record<string, unknown>,
     stopReason: t.stopReason as string | null,
   };

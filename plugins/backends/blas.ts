@@ -106,7 +106,7 @@ function open(owner: string, library: string | undefined): Library {
   }
   if (refused.length > 0) {
     throw new TypeError(
-      `Cannot create ${owner} as loading a native library needs the --allow-ffi permission: current value is ${
+      `Cannot create ${owner} as loading a native library needs the --allow-ffi permission (add --allow-ffi to the deno command that runs the program: deno run --allow-ffi …): current value is ${
         JSON.stringify(refused[0])
       } without it`,
     );
