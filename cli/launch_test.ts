@@ -72,6 +72,27 @@ Deno.test("commandPermissions() writes nothing for list, gradcheck and help, and
   assert.deepEqual(plot.write, ["/tmp/charts"]);
 });
 
+Deno.test("commandPermissions() gives evaluate and predict their run, its plugins and their data; summary reads only", async () => {
+  await withExperiment({ ...XOR, plugins: ["https://plugins.example.org/lion.ts"] }, async (path, dir) => {
+    await Deno.mkdir(`${dir}/run`);
+    await Deno.rename(path, `${dir}/run/experiment.json`);
+    await Deno.writeTextFile(`${dir}/data.json`, JSON.stringify({ name: "mnist", dir: "digits" }));
+    const evaluate = await commandPermissions(["evaluate", `${dir}/run/`, `${dir}/data.json`, "--heatmap", "cm.svg"]);
+    assert.deepEqual(evaluate.read, [".", `${dir}/run`, `${dir}/data.json`, `${dir}/digits`, "cm.svg"]);
+    assert.deepEqual(evaluate.write, ["cm.svg"]);
+    assert.deepEqual(evaluate.importHosts, ["plugins.example.org"]);
+    const predict = await commandPermissions(["predict", `${dir}/run`, '{"name":"fashion-mnist"}', "--out", "p.csv"]);
+    assert.deepEqual(predict.read, [".", `${dir}/run`, FASHION_MNIST_DIR, "p.csv"]);
+    assert.deepEqual(predict.write, ["p.csv"]);
+    const csv = await commandPermissions(["predict", `${dir}/run`, "/data/new.csv"]);
+    assert.deepEqual(csv.read, [".", `${dir}/run`, "/data/new.csv"]);
+    assert.deepEqual(csv.write, []);
+    const summary = await commandPermissions(["summary", `${dir}/run/experiment.json`]);
+    assert.deepEqual(summary.write, []);
+    assert.deepEqual(summary.importHosts, ["plugins.example.org"]);
+  });
+});
+
 Deno.test("commandPermissions() gives a command line it cannot read the least, for main.ts to report", async () => {
   for (
     const args of [["train", "/nonexistent/e.json"], ["train", "a.json", "b.json"], [
