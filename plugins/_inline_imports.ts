@@ -11,6 +11,14 @@
 /** Relative (`./x.ts`, `../x.ts`) and root-relative (`/x.ts`) specifiers after `from`, `import(` and `import`. */
 const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)(["'])(\.{1,2}\/[^"'\n]*|\/[^/"'\n][^"'\n]*)\2/g;
 
+/** `import type … from "…"` and `export type … from "…"`: erased when the module runs, so never fetched. */
+const TYPE_ONLY = /\b(?:import|export)\s+type\s[^;]*?\bfrom\s*(["'])[^"'\n]*\1/g;
+
+/** The relative specifiers a module imports at run time (type-only imports left out), resolved against `at`. */
+function relativeImports(text: string, at: URL): string[] {
+  return [...text.replace(TYPE_ONLY, "").matchAll(RELATIVE_IMPORT)].map((m) => new URL(m[3], at).href);
+}
+
 /**
  * Whether an import failed because a module was served with a Content-Type
  * that Deno does not take for JavaScript or TypeScript.
@@ -59,9 +67,9 @@ export function mayBeContentType(error: unknown): boolean {
 
 /**
  * The sources of the modules reachable from `source` by relative imports
- * (`./x.ts`, `../x.ts`, `/x.ts`), by URL, read before anything is imported as
- * a module: once the module loader has refused a module (for its
- * Content-Type), it refuses to read that URL as text too.
+ * (`./x.ts`, `../x.ts`, `/x.ts`; not type-only ones), by URL. Once the module
+ * loader has refused a module (for its Content-Type), it refuses to read that
+ * URL as text too: give a `read` that reads past its cache.
  *
  * @param url The module's URL.
  * @param source Its source.
@@ -86,12 +94,11 @@ export async function readRelativeImports(
 ): Promise<Map<string, string>> {
   const sources = new Map<string, string>();
   const visit = async (at: URL, text: string) => {
-    for (const m of text.matchAll(RELATIVE_IMPORT)) {
-      const dep = new URL(m[3], at);
-      if (dep.href === url.href || sources.has(dep.href)) continue;
-      const depSource = await read(dep);
-      sources.set(dep.href, depSource);
-      await visit(dep, depSource);
+    for (const href of relativeImports(text, at)) {
+      if (href === url.href || sources.has(href)) continue;
+      const depSource = await read(new URL(href));
+      sources.set(href, depSource);
+      await visit(new URL(href), depSource);
     }
   };
   await visit(url, source);
@@ -161,8 +168,7 @@ function base64(text: string): string {
 export async function inlineModule(url: URL, source: string, read: (url: URL) => Promise<string>): Promise<string> {
   const done = new Map<string, string>();
   const visit = async (at: URL, text: string, path: string[]): Promise<string> => {
-    const deps = [...text.matchAll(RELATIVE_IMPORT)].map((m) => new URL(m[3], at).href);
-    for (const dep of deps) {
+    for (const dep of relativeImports(text, at)) {
       if (done.has(dep)) continue;
       if (path.includes(dep)) {
         throw new Error(
@@ -173,7 +179,8 @@ export async function inlineModule(url: URL, source: string, read: (url: URL) =>
       }
       done.set(dep, await visit(new URL(dep), await read(new URL(dep)), [...path, dep]));
     }
-    const inlined = text.replace(
+    // Type-only imports are dropped (they are erased anyway, and their modules were not read).
+    const inlined = text.replace(TYPE_ONLY, "").replace(
       RELATIVE_IMPORT,
       (_m, lead: string, quote: string, specifier: string) =>
         `${lead}${quote}${done.get(new URL(specifier, at).href)}${quote}`,

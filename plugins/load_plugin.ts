@@ -283,24 +283,28 @@ async function _importModule(target: _Target, fresh?: string): Promise<Record<st
   }
   // A fresh read runs the text read, not the module cache's copy of the URL.
   if (fresh !== undefined) specifier = _dataUrl(url, source);
-  // From a server, the sources its relative imports reach are read first: should the server's Content-Type
-  // make the module loader refuse them, they are loaded by extension from these (it refuses a URL once for good).
-  let sources: Map<string, string> | null = null;
-  if (url.protocol === "http:" || url.protocol === "https:") {
-    const read = async (u: URL) => (await _dynamicImport(u.href, true)).default as string;
-    sources = await readRelativeImports(url, source, read).catch(() => null);
-  }
+  const remote = url.protocol === "http:" || url.protocol === "https:";
   try {
     target.imported = specifier;
     let first: unknown;
     try {
       return await _dynamicImport(specifier);
     } catch (error) {
-      if (sources === null || !mayBeContentType(error)) throw error;
+      if (!remote || !mayBeContentType(error)) throw error;
       first = error;
     }
-    // The server's Content-Type for the module (or one it imports) is not a JavaScript or TypeScript one:
-    // judge the modules by their extension, as Deno does for text/plain, pinned or not.
+    // The server's Content-Type for the module (or one it imports) may not be a JavaScript or TypeScript one:
+    // judge the modules by their extension, as Deno does for text/plain, pinned or not. The module loader
+    // refuses a URL it refused once, as text too: the sources its relative imports reach are read afresh.
+    const nonce = crypto.randomUUID();
+    const read = async (u: URL) =>
+      (await _dynamicImport(`${u.href}${u.search ? "&" : "?"}gradflow-fresh=${nonce}`, true)).default as string;
+    let sources: Map<string, string>;
+    try {
+      sources = await readRelativeImports(url, source, read);
+    } catch {
+      throw first;
+    }
     target.imported = await _inlineOrExplain(url, source, sources);
     try {
       return await _dynamicImport(target.imported);
