@@ -10,6 +10,7 @@ import { nearestName, type Registry } from "../core/registry.ts";
 import { createRegistry } from "../plugins/mod.ts";
 import { loadPlugin } from "../plugins/load_plugin.ts";
 import { loadCsv } from "../train/data/csv.ts";
+import { circle } from "../train/data/circle.ts";
 import { function1d } from "../train/data/function_1d.ts";
 import { loadFashionMnist, loadMnist } from "../train/data/mnist.ts";
 import type { Dataset } from "../train/data/_rows.ts";
@@ -49,6 +50,10 @@ export const DATASETS: Readonly<Record<string, { loader: Loader; about: string; 
   },
   "two-gaussians": { loader: (o) => twoGaussians(o), about: "two Gaussian clouds in 2-D, homework 2 of seed 000" },
   "xor": { loader: (o) => xor(o), about: "the four XOR points (or noisy copies)" },
+  "circle": {
+    loader: (o) => circle(o),
+    about: "a disc of one class inside a ring of the other (samples, noise, seed, labels)",
+  },
   "function-1d": {
     loader: (o) => function1d(o),
     about: "samples of a 1-D function, for universal approximation (seed 003)",

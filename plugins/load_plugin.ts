@@ -92,7 +92,9 @@ function _normalizeIntegrity(where: string, value: string): string {
   );
 }
 
+/** The base of a relative path: the working directory, or in a browser the page's (or worker's) URL. */
 function _cwdUrl(): string {
+  if (typeof Deno === "undefined") return globalThis.location.href;
   let cwd = Deno.cwd().replaceAll("\\", "/");
   if (!cwd.startsWith("/")) cwd = `/${cwd}`;
   return `file://${_encodePath(cwd)}/`;
@@ -241,6 +243,21 @@ function _localPath(fileUrl: string): string {
   return `${target.pathname}${target.search}`;
 }
 
+/**
+ * A module's source text. In Deno through the module loader (the same permission, cache and lock
+ * file as `import`, so reading needs `--allow-import` or `--allow-read`, never `--allow-net`); a
+ * browser has no text imports, so there with `fetch` (from another origin, the server must allow
+ * the page's, CORS).
+ */
+async function _readText(specifier: string): Promise<string> {
+  if (typeof Deno === "undefined") {
+    const response = await fetch(specifier);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trimEnd());
+    return await response.text();
+  }
+  return (await _dynamicImport(specifier, true)).default as string;
+}
+
 /** The module's source as a `data:text/…;base64` URL, its relative imports made absolute against its URL. */
 function _dataUrl(url: URL, source: string): string {
   return `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
@@ -255,16 +272,17 @@ async function _importModule(target: _Target, fresh?: string): Promise<Record<st
   const { url } = target;
   let source: string;
   try {
-    // Through the module loader (the same permission, cache and lock file as `import`),
-    // so reading the source needs `--allow-import` or `--allow-read`, never `--allow-net`.
     const read = fresh === undefined ? url.href : `${url.href}${url.search ? "&" : "?"}gradflow-fresh=${fresh}`;
-    source = (await _dynamicImport(read, true)).default as string;
+    source = await _readText(read);
   } catch (error) {
     const message = _oneLine(error);
+    const cors = typeof Deno === "undefined" && error instanceof TypeError
+      ? " (a server on another origin must allow this page's origin: Access-Control-Allow-Origin)"
+      : "";
     throw new Error(
       `Cannot load a plugin from ${url.href} as the module cannot be fetched: ${_withoutDenoHint(message)}${
         _permissionHint(message, url)
-      }`,
+      }${cors}`,
       { cause: error },
     );
   }
@@ -297,8 +315,7 @@ async function _importModule(target: _Target, fresh?: string): Promise<Record<st
     // judge the modules by their extension, as Deno does for text/plain, pinned or not. The module loader
     // refuses a URL it refused once, as text too: the sources its relative imports reach are read afresh.
     const nonce = crypto.randomUUID();
-    const read = async (u: URL) =>
-      (await _dynamicImport(`${u.href}${u.search ? "&" : "?"}gradflow-fresh=${nonce}`, true)).default as string;
+    const read = (u: URL) => _readText(`${u.href}${u.search ? "&" : "?"}gradflow-fresh=${nonce}`);
     let sources: Map<string, string>;
     try {
       sources = await readRelativeImports(url, source, read);
@@ -341,7 +358,7 @@ async function _importAfresh(target: _Target, first: unknown): Promise<Record<st
   if (!remote || /Requires import access|NotCapable/.test(String((first as Error)?.message))) throw first;
   let cached: string | undefined;
   try {
-    cached = (await _dynamicImport(target.url.href, true)).default as string;
+    cached = await _readText(target.url.href);
   } catch {
     // The first fetch failed: nothing cached to compare with.
   }
@@ -349,7 +366,7 @@ async function _importAfresh(target: _Target, first: unknown): Promise<Record<st
   let now: string;
   try {
     const url = `${target.url.href}${target.url.search ? "&" : "?"}gradflow-fresh=${nonce}`;
-    now = (await _dynamicImport(url, true)).default as string;
+    now = await _readText(url);
   } catch {
     throw first;
   }
@@ -399,6 +416,12 @@ function _candidates(where: string, ns: Record<string, unknown>): { value: unkno
  * Permissions: `--allow-import=<host>` for a remote module and everything it
  * imports remotely, `--allow-read=<dir>` for a local one; reading the source
  * for the pin uses the same permission (never `--allow-net`).
+ *
+ * In a browser (the playground) the same checks apply, with two differences:
+ * the source is read with `fetch` (a server on another origin must allow the
+ * page's origin with CORS headers), and a path is relative to the page's or
+ * worker's URL. A browser runs JavaScript only, so a TypeScript plugin is
+ * served bundled (`deno bundle`).
  *
  * @param specifier A URL or path, optionally followed by `#sha256=<hex>` and/or `#override`.
  * @param options `integrity` (a pin), `registry` (where to register), `override`.

@@ -29,8 +29,10 @@ function words(line: string): string[] {
 /** The commands of a markdown file's transcript blocks: code blocks whose lines start with `$ deno task gradflow`. */
 function transcripts(markdown: string): Shown[] {
   const shown: Shown[] = [];
-  for (const block of markdown.matchAll(/^```(?:text)?\n([\s\S]*?)^```$/gm)) {
-    const lines = block[1].replace(/\n$/, "").split("\n");
+  // Every fenced block, whatever its language, so that a closing fence is never taken for an opening one.
+  for (const block of markdown.matchAll(/^```([\w-]*)\n([\s\S]*?)^```$/gm)) {
+    if (block[1] !== "" && block[1] !== "text") continue;
+    const lines = block[2].replace(/\n$/, "").split("\n");
     if (!lines[0].startsWith("$ deno task gradflow ")) continue;
     let current: Shown | null = null;
     for (const line of lines) {

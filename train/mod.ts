@@ -76,6 +76,7 @@ export {
   gaussNewtonVp,
   minimize,
   type MinimizeOptions,
+  type MinimizePoint,
   type MinimizeResult,
 } from "./minimize.ts";
 export { type PluginSpec, resolvePlugin } from "./resolve.ts";
