@@ -129,3 +129,13 @@ Deno.test("exclusiveMemory() flags views that overlap, and only those", () => {
   assert.deepEqual(exclusiveMemory([t(0, 3), t(3, 6), t(5, 8), t(8, 10), t(9, 9)]), [true, false, false, true, true]);
   assert.deepEqual(exclusiveMemory([t(0, 10), new Tensor(new Float32Array(2), [2])]), [true, true]);
 });
+
+Deno.test("allocate() refuses a buffer larger than one tensor may take, giving the bytes requested", () => {
+  assert.throws(() => allocate("float64", 2 ** 30), {
+    name: "RangeError",
+    message:
+      "Cannot allocate 1073741824 float64 elements as they need 8589934592 bytes (8.0 GiB), more than the 4294967296 bytes (4 GiB) one tensor may take",
+  });
+  assert.throws(() => allocate("float32", 2 ** 30 + 1), /need 4294967300 bytes/);
+  assert.equal(allocate("float32", 3).length, 3);
+});

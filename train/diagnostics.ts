@@ -97,8 +97,9 @@ export function findNonFinite(tree: Tree): NonFiniteValue | null {
 
 /**
  * The index of the first NaN or infinite element of an array, or −1 when every element is finite. The trainer
- * asks it of every gradient at every step, so the common case is one unrolled pass: x·0 is 0 for a finite x and
- * NaN otherwise, so four running sums of x·0 are 0 exactly when all is well; only then is the element searched for.
+ * asks it of every gradient and the new parameters at every step, so the common case is one unrolled pass: x·0 is
+ * 0 for a finite x and NaN otherwise, so four independent sums of x·0 (the additions need not wait for one another)
+ * are 0 exactly when all is well; only then is the element searched for.
  *
  * @param data The elements.
  * @returns The index, or −1.
@@ -131,8 +132,33 @@ export function firstNonFinite(data: TypedArray): number {
 }
 
 /**
- * The error `train` throws when the loss or a gradient stops being finite:
- * the run stops at once (not after an epoch of NaN) and says where.
+ * Whether every element of a tree is finite: one multiply-add per element
+ * (v·0 is 0 for a finite v, NaN otherwise), fast enough to run after every
+ * update (tens of µs for 100 000 parameters); {@linkcode findNonFinite} then
+ * says where.
+ *
+ * @param tree The tree.
+ * @returns `true` when no element is NaN or infinite.
+ *
+ * @example
+ * ```ts
+ * import { allFinite } from "./diagnostics.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(allFinite({ a: tensor([1, -1e308]) }), true);
+ * assert.equal(allFinite({ a: tensor([1]), b: tensor([Infinity]) }), false);
+ * ```
+ */
+export function allFinite(tree: Tree): boolean {
+  for (const [, t] of flattenTree(tree)) if (firstNonFinite(t.data) !== -1) return false;
+  return true;
+}
+
+/**
+ * The error `train` throws when the loss, a gradient or a parameter stops
+ * being finite: the run stops at once (not after an epoch of NaN, and before
+ * anything non-finite is checkpointed) and says where.
  *
  * @example Catch it and look at the history so far
  * ```ts

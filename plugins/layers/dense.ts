@@ -8,7 +8,7 @@ import type { Initializer, Layer, Plugin } from "../../core/interfaces.ts";
 import { linear } from "../../core/ops/fused.ts";
 import { matmul, relu, reshape } from "../../core/ops/mod.ts";
 import { checkBoolean, checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
-import type { DType, Tensor } from "../../core/tensor.ts";
+import { type DType, type Tensor, tensorTooLarge } from "../../core/tensor.ts";
 import { resolveInitializer } from "../initializers/mod.ts";
 
 /** Options for {@linkcode dense}. */
@@ -121,6 +121,13 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
         );
       }
       const type = dtype ?? context?.dtype ?? "float64";
+      // Estimated before anything is allocated: units: 1e9 is refused at once, with the bytes it asks for.
+      const tooLarge = tensorTooLarge(inputs * units, type);
+      if (tooLarge !== null) {
+        throw new RangeError(
+          `Cannot initialize ${owner} as its weight [${inputs},${units}] (${type}) needs ${tooLarge}: current value of units is ${units}`,
+        );
+      }
       const weight = init([inputs, units], rng, type);
       const params = useBias ? { weight, bias: biasInit([units], rng, type) } : { weight };
       return { params, state: {}, outputShape: [units] };

@@ -138,20 +138,16 @@ const torch = (threads: number) => async () => {
 };
 
 /**
- * The CLI as the README documents it: `deno task gradflow train …`'s permissions (write only the run
- * folder), plus read access to the data set folder the experiment names, and FFI for `blas`.
+ * The CLI as the README documents it, `deno task gradflow train …`: the launcher (`cli/launch.ts`) starts
+ * `cli/main.ts` with the permissions the command needs (read the data set folder, write the run folder,
+ * FFI for `blas`) and waits for it, so the row's peak RSS is the training process's.
  */
 const cli = (backend: string) => {
   const out = `${tmp}/cli-${backend}`;
   return {
     command: () => [
-      ...denoRun(
-        `--allow-read=${ROOT},${dataDir()},${out}`,
-        `--allow-write=${out}`,
-        "--allow-env=CI,TERM",
-        ...(backend === "blas" ? ["--allow-ffi"] : []),
-      ),
-      `${ROOT}/cli/main.ts`,
+      ...denoRun("--allow-read", "--allow-run"),
+      `${ROOT}/cli/launch.ts`,
       "train",
       `${ROOT}/examples/experiments/fashion_mnist.json`,
       ...["--epochs", String(epochs), "--seed", String(seed), "--out", out],

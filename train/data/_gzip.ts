@@ -44,33 +44,71 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Array> {
   try {
-    const stream = new ReadableStream<BufferSource>({
-      start(controller) {
-        controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
-        controller.close();
-      },
-    }).pipeThrough(new DecompressionStream("gzip"));
-    // The chunks go straight into one buffer of the size the gzip trailer gives (ISIZE, the length mod 2³²; at most
-    // deflate's largest ratio, 1032:1), grown if it was wrong: no second copy of a large file.
-    const trailer = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4) : null;
-    let out = new Uint8Array(Math.min(trailer?.getUint32(0, true) ?? 0, 1032 * bytes.length));
-    let at = 0;
-    const reader = stream.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      if (at + r.value.length > out.length) {
-        const grown = new Uint8Array(Math.max(2 * out.length, at + r.value.length));
-        grown.set(out.subarray(0, at));
-        out = grown;
-      }
-      out.set(r.value, at);
-      at += r.value.length;
-    }
-    return at === out.length ? out : out.slice(0, at);
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
     throw new RangeError(
       `Cannot read ${source} as its gzip stream is corrupt or truncated (${bytes.length} compressed bytes): ${
         (e as Error).message
       }`,
     );
+  }
+}
+
+/** The most deflate can inflate one byte to (RFC 1951: a 258-byte match costs at least 2 bits): 1032. */
+export const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Decompresses gzip data as a stream, in chunks: the input is fed 1 KiB at a
+ * time, so no chunk is larger than about 1 MiB (deflate inflates at most 1032:1) however much the data inflates,
+ * and a consumer that stops early (a decompression bomb refused after its
+ * first bytes) stops the decompression there.
+ *
+ * @param bytes The compressed bytes.
+ * @param source What the bytes are (a path), for the message.
+ * @returns The decompressed chunks, in order.
+ * @throws {RangeError} When the stream is corrupt, truncated or followed by garbage.
+ *
+ * @example
+ * ```ts
+ * import { gunzipChunks } from "./_gzip.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const packed = new Uint8Array(
+ *   await new Response(new Blob([new Uint8Array(100_000)]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+ * );
+ * let total = 0;
+ * for await (const chunk of gunzipChunks(packed, "zeros")) total += chunk.length;
+ * assert.equal(total, 100_000);
+ * ```
+ */
+export async function* gunzipChunks(bytes: Uint8Array, source: string): AsyncGenerator<Uint8Array> {
+  const SLICE = 1 << 10;
+  let offset = 0;
+  const input = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + SLICE) as Uint8Array<ArrayBuffer>);
+      offset += SLICE;
+    },
+  }, { highWaterMark: 0 });
+  const reader = input.pipeThrough(new DecompressionStream("gzip")).getReader();
+  try {
+    while (true) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        throw new RangeError(
+          `Cannot read ${source} as its gzip stream is corrupt or truncated (${bytes.length} compressed bytes): ${
+            (e as Error).message
+          }`,
+        );
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
   }
 }
