@@ -69,7 +69,7 @@ Deno.test("a non-finite update stops the run before it is checkpointed: the last
       update: (grads: Tree, state: StateValue) => {
         const count = (state as { count: number }).count + 1;
         const updates = treeMap(
-          (g) => tensor(Array.from(g.data, (v) => (count >= 3 ? NaN : -0.1 * v)), g.shape),
+          (g) => tensor(Array.from(g.data, (v) => (count >= 3 ? NaN : -0.1 * v)), g.shape, g.dtype),
           grads,
         );
         return { updates, state: { count } };
