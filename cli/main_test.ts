@@ -122,6 +122,31 @@ Deno.test({
 });
 
 Deno.test({
+  name: "gradflow train --threads sets the default backend's threads, and refuses a count below 1",
+  ignore: !canRun,
+  async fn() {
+    const out = `${TMP}/runs/threads`;
+    const { code, stderr } = await gradflow(
+      "train",
+      await experiment("threads", TINY),
+      "--threads",
+      "1",
+      "--quiet",
+      "--out",
+      out,
+    );
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${out}/experiment.json`)).backend, {
+      name: "wasm",
+      threads: 1,
+    });
+    const bad = await gradflow("train", await experiment("threads", TINY), "--threads", "0");
+    assert.equal(bad.code, 2);
+    assertOneLineError(bad.stderr, /Cannot use --threads as it must be an integer ≥ 1: current value is "0"/);
+  },
+});
+
+Deno.test({
   name: "gradflow train trains in float32 by default and in float64 with --dtype float64",
   ignore: !canRun,
   async fn() {
