@@ -184,7 +184,7 @@ Deno.test({
         assert.equal(run.code, 1);
         assertOneLine(
           run.stderr,
-          /^error: Cannot train as optimizer "scalar" returned an update of shape \[\] \(float64\) for parameter "0\.weight" of shape \[2,3\] \(float64\) at step 1/,
+          /^error: Cannot train as optimizer "scalar" returned an update of shape \[\] \(float64\) for parameter "0\.weight" of shape \[2,3\] \(float32\) at step 1/,
         );
       });
     } finally {
