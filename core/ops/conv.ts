@@ -352,9 +352,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   checkTensor("x", x);
   checkTensor("weight", weight);
   if (bias !== undefined && bias !== null) checkTensor("bias", bias);
-  if (x.rank !== 4 || weight.rank !== 4 || x.shape[1] !== weight.shape[1]) {
+  if (x.rank !== 4 || weight.rank !== 4 || x.shape[1] !== weight.shape[1] || !(weight.shape[2] * weight.shape[3] > 0)) {
     throw new RangeError(
-      `Cannot apply conv2d to x of shape [${x.shape}] and weight [${weight.shape}] as they must be [N, C, H, W] and [O, C, kh, kw] with the same C`,
+      `Cannot apply conv2d to x of shape [${x.shape}] and weight [${weight.shape}] as they must be [N, C, H, W] and [O, C, kh, kw] with the same C (and kh, kw ≥ 1)`,
     );
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) {
