@@ -11,12 +11,13 @@ import type { Registry } from "../core/registry.ts";
 import { exclusiveMemory, recycle } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import { createRegistry } from "../plugins/mod.ts";
-import { type Batching, BATCHINGS, batchPlan } from "./batching.ts";
+import { type Batching, BATCHINGS, type BatchPlan, batchPlan } from "./batching.ts";
 import type { Callback, TrainContext } from "./callback.ts";
 import { loadCheckpoint, type TrainerSnapshot } from "./checkpoint.ts";
 import { checkDataset, type Dataset, takeRows } from "./data/_rows.ts";
 import { splitDataset } from "./data/split.ts";
 import {
+  type EarlyStoppingConfig,
   earlyStoppingConfig,
   type EarlyStoppingOptions,
   type EarlyStoppingState,
@@ -131,6 +132,11 @@ function specName(spec: unknown, fallback: string): string {
   return typeof name === "string" && typeof spec === "object" ? name : fallback;
 }
 
+/** A plugin spec as the checkpoint's JSON records it: the spec, a name, or `null` for an instance. */
+function specJson(spec: unknown): unknown {
+  return jsonSpec(spec) ?? (typeof spec === "string" ? spec : null);
+}
+
 function sameStructure(a: Tree, b: Tree, what: string): void {
   const fa = flattenTree(a), fb = new Map(flattenTree(b));
   for (const [path, t] of fa) {
@@ -221,33 +227,265 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
+// ---------------------------------------------------------------- the phases
+//
+// A run, top to bottom: `setUp` checks the options, resolves the plugins, splits the data and
+// initializes the parameters (everything fixed for the run, in a `Run`, and the starting point, in
+// a `Progress`); `restore` continues from a checkpoint; `trainEpoch` runs one epoch's steps
+// (`trainBatch`) and `endEpoch` evaluates, records and checks early stopping. Everything that
+// changes as the run goes lives in the `Progress`, which the callbacks' context reads.
+
 async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult> {
-  const known = [
-    "model",
-    "loss",
-    "optimizer",
-    "data",
-    "epochs",
-    "batchSize",
-    "batching",
-    "validation",
-    "regularizers",
-    "scheduler",
-    "metrics",
-    "callbacks",
-    "seed",
-    "earlyStopping",
-    "gradientNorms",
-    "recordSteps",
-    "registry",
-    "resume",
-    "initial",
-    "evalBatchSize",
-    "backend",
-  ];
+  const { run, progress } = setUp(options);
+  if (options.resume !== undefined) {
+    // A snapshot given in memory stays the caller's: the first step allocates anew (paramsShared, stateShared).
+    restore(run, progress, typeof options.resume === "string" ? await loadCheckpoint(options.resume) : options.resume);
+  }
+  const started = performance.now();
+  const elapsed = () => progress.timeOffset + (performance.now() - started) / 1000;
+  const context = trainContext(run, progress, elapsed);
+  const callbacks = run.callbacks;
+  try {
+    await each(callbacks, (c) => c.onTrainBegin?.(context));
+    while (progress.epoch < run.epochs && progress.stopReason === null) {
+      progress.epoch++;
+      progress.batch = 0;
+      await each(callbacks, (c) => c.onEpochBegin?.(context));
+      const totals = await trainEpoch(run, progress, context);
+      const record = endEpoch(run, progress, totals, elapsed);
+      await each(callbacks, (c) => c.onEpochEnd?.(record, context));
+      if (progress.stopRequest !== null) progress.stopReason = progress.stopRequest;
+    }
+  } catch (e) {
+    await each(callbacks, (c) => c.onTrainError?.(e, context));
+    throw e;
+  }
+  const es = run.earlyStopping;
+  if (es !== null && es.restoreBest && progress.best !== null && progress.esState.bestEpoch !== progress.epoch) {
+    progress.params = progress.best.params;
+    progress.layerState = progress.best.state;
+  }
+  await each(callbacks, (c) => c.onTrainEnd?.(context));
+  return {
+    model: run.model,
+    modelSpec: jsonSpec(options.model),
+    inputShape: run.inputShape,
+    params: progress.params,
+    state: progress.layerState,
+    optimizerState: progress.optState,
+    history: progress.history,
+    epochs: progress.epoch,
+    steps: progress.step,
+    stopReason: progress.stopReason ?? "completed",
+    bestEpoch: es === null ? null : progress.esState.bestEpoch,
+  };
+}
+
+/** What a run fixes before its first step: the checked options, the plugins, the data and the streams. */
+interface Run {
+  epochs: number;
+  evalBatchSize: number;
+  callbacks: readonly Callback[];
+  model: Layer;
+  loss: Loss;
+  optimizer: Optimizer<StateValue>;
+  /** The learning rate of step k (0 for the first update), when known. */
+  learningRateAt: (k: number) => number | undefined;
+  regularizers: Regularizer[];
+  /** Each regularizer's name, the prefix of what it reports. */
+  regLabels: string[];
+  hasPenalty: boolean;
+  trainSet: Dataset;
+  validation: Dataset | null;
+  samples: number;
+  inputShape: number[];
+  plan: BatchPlan;
+  metrics: Metric[];
+  earlyStopping: EarlyStoppingConfig | null;
+  /** A fresh initialization's parameters: the structure a checkpoint must match. */
+  freshParams: Tree;
+  /** The streams that keep going across steps (and are checkpointed). */
+  batchRng: Random;
+  layerRng: Random;
+  gradientNorms: boolean;
+  recordSteps: boolean;
+  /** The run's configuration as JSON, as checkpoints store it. */
+  config: Record<string, unknown>;
+}
+
+/** What changes as a run goes: the parameters and states, the counters, the history, early stopping. */
+interface Progress {
+  params: Tree;
+  layerState: Tree;
+  optState: StateValue;
+  regStates: StateValue[];
+  /** Updates made. */
+  step: number;
+  /** The current epoch, from 1 (0 before the first). */
+  epoch: number;
+  /** The last finished batch of the epoch. */
+  batch: number;
+  /** The number of samples in the last finished batch. */
+  batchSamples: number;
+  /** The epoch the run started from (a checkpoint's, when resuming). */
+  startEpoch: number;
+  /** Seconds of training before this run (a checkpoint's, when resuming). */
+  timeOffset: number;
+  history: History;
+  esState: EarlyStoppingState;
+  /** The best epoch's parameters and state, when early stopping restores them. */
+  best: { params: Tree; state: Tree } | null;
+  /**
+   * Buffer donation: a step writes the new parameters and optimizer state over the old ones unless
+   * something outside the loop may hold them: the caller's tensors (initial, an in-memory resume), a
+   * callback that read `params`, or the early-stopping best. Such a step allocates anew, and the flags
+   * clear. (Snapshots copy.)
+   */
+  paramsShared: boolean;
+  stateShared: boolean;
+  /** Why the run stopped, once it has (restored from a checkpoint too). */
+  stopReason: string | null;
+  /** A stop asked for during the current epoch, effective at its end. */
+  stopRequest: string | null;
+}
+
+const KNOWN_OPTIONS = [
+  "model",
+  "loss",
+  "optimizer",
+  "data",
+  "epochs",
+  "batchSize",
+  "batching",
+  "validation",
+  "regularizers",
+  "scheduler",
+  "metrics",
+  "callbacks",
+  "seed",
+  "earlyStopping",
+  "gradientNorms",
+  "recordSteps",
+  "registry",
+  "resume",
+  "initial",
+  "evalBatchSize",
+  "backend",
+];
+
+/** Checks the options, resolves the plugins and the data, and initializes the parameters. */
+function setUp(options: TrainOptions): { run: Run; progress: Progress } {
+  const settings = checkSettings(options);
+  // A schedule reads the step when the optimizer asks for its learning rate: the progress's, once it exists.
+  const clock = { step: () => 0 };
+  const plugins = resolvePlugins(options, settings.registry, () => clock.step());
+
+  // Data and random streams: each consumer has its own fork of the seed.
+  const master = new Random(settings.seed);
+  const initRng = master.fork(), splitRng = master.fork(), batchRng = master.fork(), layerRng = master.fork();
+  const { trainSet, validation } = splitData(options, splitRng);
+  const samples = trainSet.x.shape[0];
+  const inputShape = trainSet.x.shape.slice(1);
+  const plan = batchPlan(settings.batching, samples, settings.batchSize, batchRng);
+  const metrics = resolveMetrics(options.metrics ?? [], trainSet.y);
+
+  // The starting point: a fresh initialization, or the caller's parameters.
+  const fresh = plugins.model.init(inputShape, initRng);
+  let params: Tree = fresh.params, layerState: Tree = fresh.state;
+  if (options.initial !== undefined) {
+    sameStructure(fresh.params, options.initial.params, "initial.params");
+    params = options.initial.params;
+    if (options.initial.state !== undefined) layerState = options.initial.state;
+  }
+  const optState = plugins.optimizer.init(params);
+  const regStates = plugins.regularizers.map((r) => (r.init ? r.init(params) : null));
+
+  const earlyStopping = checkEarlyStopping(options, plugins.regularizers, metrics, validation);
+  const run: Run = {
+    epochs: settings.epochs,
+    evalBatchSize: settings.evalBatchSize,
+    callbacks: settings.callbacks,
+    ...plugins,
+    hasPenalty: plugins.regularizers.some((r) => r.penalty),
+    trainSet,
+    validation,
+    samples,
+    inputShape,
+    plan,
+    metrics,
+    earlyStopping,
+    freshParams: fresh.params,
+    batchRng,
+    layerRng,
+    gradientNorms: options.gradientNorms === true,
+    recordSteps: options.recordSteps === true,
+    config: runConfig(options, settings, plugins.regSpecs, samples, inputShape, validation, metrics, earlyStopping),
+  };
+  const inMemoryResume = options.resume !== undefined && typeof options.resume !== "string";
+  const progress: Progress = {
+    params,
+    layerState,
+    optState,
+    regStates,
+    step: 0,
+    epoch: 0,
+    batch: 0,
+    batchSamples: 0,
+    startEpoch: 0,
+    timeOffset: 0,
+    history: { epochs: [], steps: [] },
+    esState: { best: null, bestEpoch: null, wait: 0 },
+    best: null,
+    paramsShared: options.initial !== undefined || inMemoryResume,
+    stateShared: inMemoryResume,
+    stopReason: null,
+    stopRequest: null,
+  };
+  clock.step = () => progress.step;
+  return { run, progress };
+}
+
+/** The run's configuration as JSON: what checkpoints store and a resumed run must match. */
+function runConfig(
+  options: TrainOptions,
+  settings: ReturnType<typeof checkSettings>,
+  regSpecs: readonly unknown[],
+  samples: number,
+  inputShape: number[],
+  validation: Dataset | null,
+  metrics: readonly Metric[],
+  earlyStopping: EarlyStoppingConfig | null,
+): Record<string, unknown> {
+  const { batching, batchSize } = settings;
+  return {
+    model: jsonSpec(normalizeModelSpec(options.model)),
+    loss: specJson(options.loss),
+    optimizer: specJson(options.optimizer),
+    regularizers: regSpecs.map(specJson),
+    scheduler: specJson(options.scheduler),
+    epochs: settings.epochs,
+    batching,
+    batchSize: batching === "full" ? samples : batching === "single" ? 1 : batchSize,
+    seed: settings.seed,
+    samples,
+    inputShape,
+    validation: typeof options.validation === "number"
+      ? options.validation
+      : validation === null
+      ? null
+      : `${validation.x.shape[0]} samples`,
+    metrics: metrics.map((m) => m.name),
+    earlyStopping,
+  };
+}
+
+/** The options that are plain values, checked, with their defaults. */
+function checkSettings(options: TrainOptions) {
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`Cannot train as it has an unknown option "${key}": known options are ${known.join(", ")}`);
+    if (!KNOWN_OPTIONS.includes(key)) {
+      throw new TypeError(
+        `Cannot train as it has an unknown option "${key}": known options are ${KNOWN_OPTIONS.join(", ")}`,
+      );
     }
   }
   const registry = options.registry ?? createRegistry();
@@ -268,18 +506,33 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
   const evalBatchSize = checkInteger("evalBatchSize", options.evalBatchSize, 1024, 1);
   const callbacks = options.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new TypeError(`Cannot train as callbacks must be an array of callback objects`);
+  return { registry, epochs, seed, batching, batchSize, evalBatchSize, callbacks: callbacks as readonly Callback[] };
+}
 
-  // Plugins.
+/** The training set and the validation set: a seeded split of `data`, a separate set, or none. */
+function splitData(options: TrainOptions, splitRng: Random): { trainSet: Dataset; validation: Dataset | null } {
+  const data = checkDataset("train", "data", options.data);
+  if (typeof options.validation === "number") {
+    const split = splitDataset(data, options.validation, splitRng);
+    return { trainSet: split.train, validation: split.validation };
+  }
+  if (options.validation !== undefined) {
+    return { trainSet: data, validation: checkDataset("train", "validation", options.validation) };
+  }
+  return { trainSet: data, validation: null };
+}
+
+/** The model, the loss, the optimizer (with the schedule as its learning rate) and the regularizers. */
+function resolvePlugins(options: TrainOptions, registry: Registry, currentStep: () => number) {
   if (options.model === undefined) {
     throw new TypeError("Cannot train as model must be given: current value is undefined");
   }
   const model = resolveModel(options.model, registry);
-  const lossFn = resolvePlugin(registry, "loss", options.loss, isLoss) as Loss;
+  const loss = resolvePlugin(registry, "loss", options.loss, isLoss) as Loss;
   let schedule: ((step: number) => number) | null = null;
   if (options.scheduler !== undefined) {
     schedule = resolvePlugin(registry, "scheduler", options.scheduler, isScheduler) as (step: number) => number;
   }
-  let step = 0;
   let optimizerSpec = options.optimizer as unknown;
   if (schedule !== null) {
     if (typeof optimizerSpec === "string") optimizerSpec = { name: optimizerSpec };
@@ -289,7 +542,7 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
       );
     }
     const s = schedule;
-    optimizerSpec = { ...(optimizerSpec as object), learningRate: () => s(step) };
+    optimizerSpec = { ...(optimizerSpec as object), learningRate: () => s(currentStep()) };
   }
   const optimizer = resolvePlugin(
     registry,
@@ -302,307 +555,254 @@ async function trainOnActiveBackend(options: TrainOptions): Promise<TrainResult>
     const name = specName(optimizerSpec, "");
     if (registry.has("optimizer", name)) fixedRate = registry.get("optimizer", name).defaults?.learningRate;
   }
+  const s = schedule;
   const learningRateAt = (k: number): number | undefined =>
-    schedule !== null ? schedule(k) : typeof fixedRate === "number" ? fixedRate : undefined;
+    s !== null ? s(k) : typeof fixedRate === "number" ? fixedRate : undefined;
   const regSpecs = options.regularizers ?? [];
   if (!Array.isArray(regSpecs)) throw new TypeError("Cannot train as regularizers must be an array");
   const regularizers = regSpecs.map((r) => resolvePlugin(registry, "regularizer", r, isRegularizer) as Regularizer);
   const regLabels = regSpecs.map((r, i) => specName(r, `regularizer${i}`));
+  return { model, loss, optimizer, learningRateAt, regularizers, regSpecs, regLabels };
+}
 
-  // Data and random streams: each consumer has its own fork of the seed.
-  const master = new Random(seed);
-  const initRng = master.fork(), splitRng = master.fork(), batchRng = master.fork(), layerRng = master.fork();
-  const data = checkDataset("train", "data", options.data);
-  let trainSet: Dataset = data, validation: Dataset | null = null;
-  if (typeof options.validation === "number") {
-    const split = splitDataset(data, options.validation, splitRng);
-    trainSet = split.train;
-    validation = split.validation;
-  } else if (options.validation !== undefined) {
-    validation = checkDataset("train", "validation", options.validation);
+/** Early stopping's configuration, checked against what the run records; `null` without it. */
+function checkEarlyStopping(
+  options: TrainOptions,
+  regularizers: readonly Regularizer[],
+  metrics: readonly Metric[],
+  validation: Dataset | null,
+): EarlyStoppingConfig | null {
+  if (options.earlyStopping === undefined || options.earlyStopping === false) return null;
+  const es = earlyStoppingConfig(options.earlyStopping);
+  const keys = ["loss", ...metrics.map((m) => m.name)];
+  if (regularizers.some((r) => r.penalty)) keys.push("penalty");
+  if (validation !== null) keys.push(...["loss", ...metrics.map((m) => m.name)].map(validationKey));
+  if (!keys.includes(es.monitor)) {
+    throw new RangeError(
+      `Cannot stop early on "${es.monitor}" as the run records only ${keys.join(", ")}${
+        validation === null && es.monitor.startsWith("val")
+          ? " (no validation set is given: pass validation, a fraction or { x, y })"
+          : ""
+      }`,
+    );
   }
-  const samples = trainSet.x.shape[0];
-  const inputShape = trainSet.x.shape.slice(1);
-  const plan = batchPlan(batching, samples, batchSize, batchRng);
-  const metrics = resolveMetrics(options.metrics ?? [], trainSet.y);
+  return es;
+}
 
-  // Parameters and states.
-  const fresh = model.init(inputShape, initRng);
-  let params: Tree = fresh.params, layerState: Tree = fresh.state;
-  if (options.initial !== undefined) {
-    sameStructure(fresh.params, options.initial.params, "initial.params");
-    params = options.initial.params;
-    if (options.initial.state !== undefined) layerState = options.initial.state;
-  }
-  let optState = optimizer.init(params);
-  let regStates: StateValue[] = regularizers.map((r) => (r.init ? r.init(params) : null));
-
-  // Early stopping.
-  const es = options.earlyStopping === undefined || options.earlyStopping === false
-    ? null
-    : earlyStoppingConfig(options.earlyStopping);
-  if (es !== null) {
-    const keys = ["loss", ...metrics.map((m) => m.name)];
-    if (regularizers.some((r) => r.penalty)) keys.push("penalty");
-    if (validation !== null) keys.push(...["loss", ...metrics.map((m) => m.name)].map(validationKey));
-    if (!keys.includes(es.monitor)) {
-      throw new RangeError(
-        `Cannot stop early on "${es.monitor}" as the run records only ${keys.join(", ")}${
-          validation === null && es.monitor.startsWith("val")
-            ? " (no validation set is given: pass validation, a fraction or { x, y })"
-            : ""
-        }`,
-      );
-    }
-  }
-  let esState: EarlyStoppingState = { best: null, bestEpoch: null, wait: 0 };
-  let best: { params: Tree; state: Tree } | null = null;
-  // Buffer donation: a step writes the new parameters and optimizer state over the old ones unless something
-  // outside the loop may hold them: the caller's tensors (initial, an in-memory resume), a callback that read
-  // `params`, or the early-stopping best. Such a step allocates anew, and the flag clears. (Snapshots copy.)
-  const inMemoryResume = options.resume !== undefined && typeof options.resume !== "string";
-  let paramsShared = options.initial !== undefined || inMemoryResume, stateShared = inMemoryResume;
-
-  const config: Record<string, unknown> = {
-    model: jsonSpec(normalizeModelSpec(options.model)),
-    loss: jsonSpec(options.loss) ?? (typeof options.loss === "string" ? options.loss : null),
-    optimizer: jsonSpec(options.optimizer) ?? (typeof options.optimizer === "string" ? options.optimizer : null),
-    regularizers: regSpecs.map((r) => jsonSpec(r) ?? (typeof r === "string" ? r : null)),
-    scheduler: jsonSpec(options.scheduler) ?? (typeof options.scheduler === "string" ? options.scheduler : null),
-    epochs,
-    batching,
-    batchSize: batching === "full" ? samples : batching === "single" ? 1 : batchSize,
-    seed,
-    samples,
-    inputShape,
-    validation: typeof options.validation === "number"
-      ? options.validation
-      : validation === null
-      ? null
-      : `${validation.x.shape[0]} samples`,
-    metrics: metrics.map((m) => m.name),
-    earlyStopping: es,
-  };
-
-  // Resume.
-  let history: History = { epochs: [], steps: [] };
-  let startEpoch = 0, timeOffset = 0;
-  let stopReason: string | null = null;
-  if (options.resume !== undefined) {
-    // A snapshot given in memory stays the caller's: the first step allocates anew (paramsShared, stateShared).
-    const snap = typeof options.resume === "string" ? await loadCheckpoint(options.resume) : options.resume;
-    for (const key of ["seed", "batching", "batchSize", "samples", "validation"] as const) {
-      const was = snap.config?.[key], now = config[key];
-      if (JSON.stringify(was) !== JSON.stringify(now)) {
-        fail(
-          `resuming needs the same ${key} as the checkpoint (it decides the data order): the checkpoint has ${
-            JSON.stringify(was)
-          }, this run ${JSON.stringify(now)}`,
-        );
-      }
-    }
-    if (JSON.stringify(snap.config?.inputShape) !== JSON.stringify(inputShape)) {
-      fail(`the checkpoint's inputs have shape [${snap.config?.inputShape}] but the data's have [${inputShape}]`);
-    }
-    sameStructure(fresh.params, snap.params, "the checkpoint's params");
-    params = snap.params;
-    layerState = snap.state;
-    optState = snap.optimizerState;
-    if (snap.regularizerStates.length !== regularizers.length) {
+/** Continues from a checkpoint: checks that it matches the run, then takes its parameters, states and counters. */
+function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
+  for (const key of ["seed", "batching", "batchSize", "samples", "validation"] as const) {
+    const was = snap.config?.[key], now = run.config[key];
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
       fail(
-        `the checkpoint has ${snap.regularizerStates.length} regularizer states but this run has ${regularizers.length} regularizers`,
+        `resuming needs the same ${key} as the checkpoint (it decides the data order): the checkpoint has ${
+          JSON.stringify(was)
+        }, this run ${JSON.stringify(now)}`,
       );
     }
-    regStates = snap.regularizerStates;
-    step = snap.step;
-    startEpoch = snap.epoch;
-    timeOffset = snap.time;
-    batchRng.setState(snap.rng.batches);
-    layerRng.setState(snap.rng.layers);
-    history = { epochs: [...snap.history.epochs], steps: [...snap.history.steps] };
-    if (es !== null && snap.earlyStopping !== null) {
-      esState = {
-        best: snap.earlyStopping.best,
-        bestEpoch: snap.earlyStopping.bestEpoch,
-        wait: snap.earlyStopping.wait,
-      };
-      best = snap.earlyStopping.bestParams === null
-        ? null
-        : { params: snap.earlyStopping.bestParams, state: snap.earlyStopping.bestState ?? layerState };
-    }
-    stopReason = snap.stopReason;
   }
+  if (JSON.stringify(snap.config?.inputShape) !== JSON.stringify(run.inputShape)) {
+    fail(`the checkpoint's inputs have shape [${snap.config?.inputShape}] but the data's have [${run.inputShape}]`);
+  }
+  sameStructure(run.freshParams, snap.params, "the checkpoint's params");
+  progress.params = snap.params;
+  progress.layerState = snap.state;
+  progress.optState = snap.optimizerState;
+  if (snap.regularizerStates.length !== run.regularizers.length) {
+    fail(
+      `the checkpoint has ${snap.regularizerStates.length} regularizer states but this run has ${run.regularizers.length} regularizers`,
+    );
+  }
+  progress.regStates = snap.regularizerStates;
+  progress.step = snap.step;
+  progress.epoch = progress.startEpoch = snap.epoch;
+  progress.timeOffset = snap.time;
+  run.batchRng.setState(snap.rng.batches);
+  run.layerRng.setState(snap.rng.layers);
+  progress.history = { epochs: [...snap.history.epochs], steps: [...snap.history.steps] };
+  if (run.earlyStopping !== null && snap.earlyStopping !== null) {
+    const es = snap.earlyStopping;
+    progress.esState = { best: es.best, bestEpoch: es.bestEpoch, wait: es.wait };
+    progress.best = es.bestParams === null
+      ? null
+      : { params: es.bestParams, state: es.bestState ?? progress.layerState };
+  }
+  progress.stopReason = snap.stopReason;
+}
 
-  // The run.
-  const started = performance.now();
-  const elapsed = () => timeOffset + (performance.now() - started) / 1000;
-  let epoch = startEpoch, batch = 0, batchSamples = 0, stopRequest: string | null = null;
-  const context: TrainContext = {
-    epochs,
-    stepsPerEpoch: plan.stepsPerEpoch,
-    samples,
-    startEpoch,
+/** What a run's callbacks see: live views of the progress. */
+function trainContext(run: Run, progress: Progress, elapsed: () => number): TrainContext {
+  const es = run.earlyStopping;
+  return {
+    epochs: run.epochs,
+    stepsPerEpoch: run.plan.stepsPerEpoch,
+    samples: run.samples,
+    startEpoch: progress.startEpoch,
     get epoch() {
-      return epoch;
+      return progress.epoch;
     },
     get batch() {
-      return batch;
+      return progress.batch;
     },
     get step() {
-      return step;
+      return progress.step;
     },
     get batchSamples() {
-      return batchSamples;
+      return progress.batchSamples;
     },
     get params() {
-      paramsShared = true;
-      return params;
+      progress.paramsShared = true;
+      return progress.params;
     },
     get state() {
-      return layerState;
+      return progress.layerState;
     },
     get history() {
-      return history;
+      return progress.history;
     },
-    config,
+    config: run.config,
     stop(reason = "callback") {
-      stopRequest = reason;
+      progress.stopRequest = reason;
     },
     snapshot: () =>
       copyState({
-        epoch,
-        step,
+        epoch: progress.epoch,
+        step: progress.step,
         time: elapsed(),
-        params,
-        state: layerState,
-        optimizerState: optState,
-        regularizerStates: regStates,
-        rng: { batches: batchRng.getState(), layers: layerRng.getState() },
+        params: progress.params,
+        state: progress.layerState,
+        optimizerState: progress.optState,
+        regularizerStates: progress.regStates,
+        rng: { batches: run.batchRng.getState(), layers: run.layerRng.getState() },
         earlyStopping: es === null
           ? null
-          : { ...esState, bestParams: best?.params ?? null, bestState: best?.state ?? null },
-        history: { epochs: [...history.epochs], steps: [...history.steps] },
-        config,
-        stopReason: stopRequest ?? stopReason,
+          : { ...progress.esState, bestParams: progress.best?.params ?? null, bestState: progress.best?.state ?? null },
+        history: { epochs: [...progress.history.epochs], steps: [...progress.history.steps] },
+        config: run.config,
+        stopReason: progress.stopRequest ?? progress.stopReason,
       }),
   };
+}
 
-  const hasPenalty = regularizers.some((r) => r.penalty);
-  try {
-    await each(callbacks, (c) => c.onTrainBegin?.(context));
-    while (epoch < epochs && stopReason === null) {
-      epoch++;
-      batch = 0;
-      await each(callbacks, (c) => c.onEpochBegin?.(context));
-      let seen = 0, lossSum = 0, penaltySum = 0;
-      const metricSums = metrics.map(() => 0);
-      const normSums: Record<string, number> = {};
-      let lastRate: number | undefined;
-      for (const indices of plan.epoch(batchRng)) {
-        batch++;
-        const xb = takeRows(trainSet.x, indices), yb = takeRows(trainSet.y, indices);
-        const rate = learningRateAt(step);
-        const r = _trainStep({
-          model,
-          loss: lossFn,
-          optimizer,
-          regularizers,
-          params,
-          layerState,
-          optState,
-          regStates,
-          x: xb,
-          y: yb,
-          rng: layerRng.fork().getState(),
-          step,
-          learningRate: rate,
-          where: `step ${step + 1} (epoch ${epoch}, batch ${batch} of ${plan.stepsPerEpoch})`,
-          epoch,
-          history,
-          donate: !stateShared,
-          donateParams: !paramsShared,
-          gradientNorms: options.gradientNorms === true,
-        });
-        params = r.params;
-        layerState = r.layerState;
-        optState = r.optState;
-        paramsShared = stateShared = false; // a step without donation leaves new buffers that nothing else holds
-        regStates = r.regStates;
-        step++;
-        const n = batchSamples = indices.length;
-        const dataLoss = r.dataLoss, penalty = r.penalty ?? 0;
-        seen += n;
-        lossSum += dataLoss * n;
-        penaltySum += penalty * n;
-        metrics.forEach((m, i) => (metricSums[i] += m.compute(r.output, yb) * n));
-        // The batch's inputs are done with: unless an output or a state shares their buffer (a reshape of the
-        // input, say), the buffer goes back to the allocator for the next batch.
-        if (exclusiveMemory([xb, r.output, ...flattenTree(r.layerState).map(([, t]) => t)]).every((own) => own)) {
-          recycle([xb]);
-        }
-        const record: StepRecord = { epoch, step, loss: dataLoss };
-        if (hasPenalty) record.penalty = penalty;
-        if (rate !== undefined) record.learningRate = lastRate = rate;
-        if (r.gradNorms !== null) {
-          for (const [layer, norm] of Object.entries(r.gradNorms)) {
-            record[`gradNorm.${layer}`] = norm;
-            normSums[layer] = (normSums[layer] ?? 0) + norm;
-          }
-        }
-        if (options.recordSteps) history.steps.push(record);
-        await each(callbacks, (c) => c.onStepEnd?.(record, context));
-      }
+/** An epoch's running sums, weighted by batch size, for its record. */
+interface EpochTotals {
+  seen: number;
+  loss: number;
+  penalty: number;
+  metrics: number[];
+  /** Each layer's gradient norm, summed over the epoch's steps. */
+  gradNorms: Record<string, number>;
+  /** The learning rate of the epoch's last step, when known. */
+  lastRate: number | undefined;
+}
 
-      const record: EpochRecord = { epoch, step, loss: lossSum / seen, time: 0 };
-      if (hasPenalty) record.penalty = penaltySum / seen;
-      metrics.forEach((m, i) => (record[m.name] = metricSums[i] / seen));
-      if (validation !== null) {
-        const out = predict({ model, params, state: layerState }, validation.x, { batchSize: evalBatchSize });
-        record.valLoss = lossFn(out, validation.y).data[0];
-        for (const m of metrics) record[validationKey(m.name)] = m.compute(out, validation.y);
-      }
-      if (lastRate !== undefined) record.learningRate = lastRate;
-      for (const [layer, sum] of Object.entries(normSums)) record[`gradNorm.${layer}`] = sum / plan.stepsPerEpoch;
-      regularizers.forEach((r, i) => {
-        if (!r.report) return;
-        for (const [key, value] of Object.entries(r.report(params, regStates[i]))) {
-          record[`${regLabels[i]}.${key}`] = value;
-        }
-      });
-      record.time = elapsed();
-      history.epochs.push(record);
-      if (es !== null) {
-        const r = earlyStoppingStep(es, esState, record[es.monitor], epoch);
-        esState = r.state;
-        if (r.improved && es.restoreBest) {
-          best = { params, state: layerState };
-          paramsShared = true;
-        }
-        if (r.stop) stopRequest ??= "early-stopping";
-      }
-      await each(callbacks, (c) => c.onEpochEnd?.(record, context));
-      if (stopRequest !== null) stopReason = stopRequest;
-    }
-  } catch (e) {
-    await each(callbacks, (c) => c.onTrainError?.(e, context));
-    throw e;
-  }
-  let final = { params, state: layerState };
-  if (es !== null && es.restoreBest && best !== null && esState.bestEpoch !== epoch) final = best;
-  params = final.params;
-  layerState = final.state;
-  await each(callbacks, (c) => c.onTrainEnd?.(context));
-  return {
-    model,
-    modelSpec: jsonSpec(options.model),
-    inputShape,
-    params,
-    state: layerState,
-    optimizerState: optState,
-    history,
-    epochs: epoch,
-    steps: step,
-    stopReason: stopReason ?? "completed",
-    bestEpoch: es === null ? null : esState.bestEpoch,
+/** Runs one epoch's steps, batch by batch, and returns its totals. */
+async function trainEpoch(run: Run, progress: Progress, context: TrainContext): Promise<EpochTotals> {
+  const totals: EpochTotals = {
+    seen: 0,
+    loss: 0,
+    penalty: 0,
+    metrics: run.metrics.map(() => 0),
+    gradNorms: {},
+    lastRate: undefined,
   };
+  for (const indices of run.plan.epoch(run.batchRng)) {
+    progress.batch++;
+    const record = trainBatch(run, progress, indices, totals);
+    if (run.recordSteps) progress.history.steps.push(record);
+    await each(run.callbacks, (c) => c.onStepEnd?.(record, context));
+  }
+  return totals;
+}
+
+/** One update on the samples at `indices`; adds to the epoch's totals and returns the step's record. */
+function trainBatch(run: Run, progress: Progress, indices: Int32Array, totals: EpochTotals): StepRecord {
+  const xb = takeRows(run.trainSet.x, indices), yb = takeRows(run.trainSet.y, indices);
+  const rate = run.learningRateAt(progress.step);
+  const r = _trainStep({
+    model: run.model,
+    loss: run.loss,
+    optimizer: run.optimizer,
+    regularizers: run.regularizers,
+    params: progress.params,
+    layerState: progress.layerState,
+    optState: progress.optState,
+    regStates: progress.regStates,
+    x: xb,
+    y: yb,
+    rng: run.layerRng.fork().getState(),
+    step: progress.step,
+    learningRate: rate,
+    where: `step ${progress.step + 1} (epoch ${progress.epoch}, batch ${progress.batch} of ${run.plan.stepsPerEpoch})`,
+    epoch: progress.epoch,
+    history: progress.history,
+    donate: !progress.stateShared,
+    donateParams: !progress.paramsShared,
+    gradientNorms: run.gradientNorms,
+  });
+  progress.params = r.params;
+  progress.layerState = r.layerState;
+  progress.optState = r.optState;
+  progress.paramsShared = progress.stateShared = false; // a step without donation leaves new buffers nothing else holds
+  progress.regStates = r.regStates;
+  progress.step++;
+  const n = progress.batchSamples = indices.length;
+  const dataLoss = r.dataLoss, penalty = r.penalty ?? 0;
+  totals.seen += n;
+  totals.loss += dataLoss * n;
+  totals.penalty += penalty * n;
+  run.metrics.forEach((m, i) => (totals.metrics[i] += m.compute(r.output, yb) * n));
+  // The batch's inputs are done with: unless an output or a state shares their buffer (a reshape of the
+  // input, say), the buffer goes back to the allocator for the next batch.
+  if (exclusiveMemory([xb, r.output, ...flattenTree(r.layerState).map(([, t]) => t)]).every((own) => own)) {
+    recycle([xb]);
+  }
+  const record: StepRecord = { epoch: progress.epoch, step: progress.step, loss: dataLoss };
+  if (run.hasPenalty) record.penalty = penalty;
+  if (rate !== undefined) record.learningRate = totals.lastRate = rate;
+  if (r.gradNorms !== null) {
+    for (const [layer, norm] of Object.entries(r.gradNorms)) {
+      record[`gradNorm.${layer}`] = norm;
+      totals.gradNorms[layer] = (totals.gradNorms[layer] ?? 0) + norm;
+    }
+  }
+  return record;
+}
+
+/** The epoch's record (with the validation set evaluated), added to the history; early stopping updated. */
+function endEpoch(run: Run, progress: Progress, totals: EpochTotals, elapsed: () => number): EpochRecord {
+  const { params, layerState } = progress;
+  const record: EpochRecord = { epoch: progress.epoch, step: progress.step, loss: totals.loss / totals.seen, time: 0 };
+  if (run.hasPenalty) record.penalty = totals.penalty / totals.seen;
+  run.metrics.forEach((m, i) => (record[m.name] = totals.metrics[i] / totals.seen));
+  if (run.validation !== null) {
+    const out = predict({ model: run.model, params, state: layerState }, run.validation.x, {
+      batchSize: run.evalBatchSize,
+    });
+    record.valLoss = run.loss(out, run.validation.y).data[0];
+    for (const m of run.metrics) record[validationKey(m.name)] = m.compute(out, run.validation.y);
+  }
+  if (totals.lastRate !== undefined) record.learningRate = totals.lastRate;
+  for (const [layer, sum] of Object.entries(totals.gradNorms)) {
+    record[`gradNorm.${layer}`] = sum / run.plan.stepsPerEpoch;
+  }
+  run.regularizers.forEach((r, i) => {
+    if (!r.report) return;
+    for (const [key, value] of Object.entries(r.report(params, progress.regStates[i]))) {
+      record[`${run.regLabels[i]}.${key}`] = value;
+    }
+  });
+  record.time = elapsed();
+  progress.history.epochs.push(record);
+  const es = run.earlyStopping;
+  if (es !== null) {
+    const r = earlyStoppingStep(es, progress.esState, record[es.monitor], progress.epoch);
+    progress.esState = r.state;
+    if (r.improved && es.restoreBest) {
+      progress.best = { params, state: layerState };
+      progress.paramsShared = true;
+    }
+    if (r.stop) progress.stopRequest ??= "early-stopping";
+  }
+  return record;
 }
