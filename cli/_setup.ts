@@ -60,10 +60,10 @@ export const DATASETS: Readonly<Record<string, { loader: Loader; about: string }
     },
     about: "a CSV file with a header (path, target, features, delimiter)",
   },
-  "mnist": { loader: (o) => loadMnist(o), about: "MNIST IDX files (dir, normalize, flatten, labels, limit)" },
+  "mnist": { loader: (o) => loadMnist(o), about: "MNIST IDX files (dir, normalize, flatten, channels, labels, limit)" },
   "fashion-mnist": {
     loader: (o) => loadFashionMnist(o),
-    about: "Fashion-MNIST IDX files (dir, normalize, flatten, labels, limit)",
+    about: "Fashion-MNIST IDX files (dir, normalize, flatten, channels, labels, limit)",
   },
 };
 

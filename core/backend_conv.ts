@@ -141,6 +141,28 @@ function maxPool2d(x: TypedArray, out: TypedArray, indices: Int32Array, g: Windo
   const { batch, channels, height, width, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const sh = g.strideHeight, sw = g.strideWidth, dh = g.dilationHeight, dw = g.dilationWidth;
   const plane = height * width, positions = outHeight * outWidth;
+  if (
+    kernelHeight === 2 && kernelWidth === 2 && sh === 2 && sw === 2 && dh === 1 && dw === 1 && g.padTop === 0 &&
+    g.padLeft === 0
+  ) {
+    // The common 2×2 window with stride 2 and no padding: every tap is inside, in the same order as below.
+    for (let p = 0; p < batch * channels; p++) {
+      let o = p * positions;
+      for (let oh = 0; oh < outHeight; oh++) {
+        let r = p * plane + 2 * oh * width;
+        for (let ow = 0; ow < outWidth; ow++, o++, r += 2) {
+          let best = x[r], at = r;
+          const b = x[r + 1], c = x[r + width], d = x[r + width + 1];
+          if (b > best || b !== b) best = b, at = r + 1;
+          if (c > best || c !== c) best = c, at = r + width;
+          if (d > best || d !== d) best = d, at = r + width + 1;
+          out[o] = best;
+          indices[o] = at;
+        }
+      }
+    }
+    return;
+  }
   for (let p = 0; p < batch * channels; p++) {
     const source = p * plane;
     let o = p * positions;

@@ -17,7 +17,9 @@ const ERF: [number, number][] = [
 
 Deno.test("erf() is within 3 ulps of the correctly rounded value in float64, odd, and ±1 far out", () => {
   const y = erf(tensor(ERF.map(([x]) => x)));
-  ERF.forEach(([, e], i) => assert.ok(Math.abs(y.data[i] - e) <= 3 * 2 ** -52, `erf(${ERF[i][0]}) = ${y.data[i]}, not ${e}`));
+  ERF.forEach(([, e], i) =>
+    assert.ok(Math.abs(y.data[i] - e) <= 3 * 2 ** -52, `erf(${ERF[i][0]}) = ${y.data[i]}, not ${e}`)
+  );
   assert.deepEqual(erf(tensor([0, 7, -30, Infinity])).toArray(), [0, 1, -1, 1]);
   assert.ok(Number.isNaN(erf(tensor([NaN])).item()));
 });

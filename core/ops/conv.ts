@@ -8,7 +8,7 @@
 
 import { getBackend, jsBackend, type Window2d } from "../backend.ts";
 import { layoutKernels } from "../backend_conv.ts";
-import { record } from "../graph.ts";
+import { isRecording, record } from "../graph.ts";
 import { allocate, type DType, recycle, Tensor, type TypedArray } from "../tensor.ts";
 import { cast } from "./elementwise.ts";
 import { broadcastTo } from "./reduce.ts";
@@ -170,7 +170,10 @@ function dims(w: Window2d, filters: number) {
   };
 }
 
-/** y = W·im2col(x) as `[N, O, outH, outW]`, plus the bias. */
+/**
+ * y = W·im2col(x) as `[N, O, outH, outW]`, plus the bias; with `keepCols`, also im2col(x) for the
+ * weight's gradient (which would otherwise compute it again).
+ */
 function forwardData(
   x: TypedArray,
   w: TypedArray,
@@ -178,18 +181,19 @@ function forwardData(
   win: Window2d,
   filters: number,
   dtype: DType,
-) {
+  keepCols: boolean,
+): { out: TypedArray; cols: TypedArray | null } {
   const backend = getBackend();
   const { taps, positions, columns } = dims(win, filters);
   const cols = allocate(dtype, taps * columns);
   (backend.im2col ?? jsBackend.im2col!)(x, cols, win);
   const product = allocate(dtype, filters * columns);
   backend.matmul(w, cols, product, filters, columns, taps, false, false);
-  giveBack(cols);
+  if (!keepCols) giveBack(cols);
   const out = allocate(dtype, filters * columns);
   layoutKernels.toBatchMajor(product, out, win.batch, filters, positions, bias);
   giveBack(product);
-  return out;
+  return { out, cols: keepCols ? cols : null };
 }
 
 /** The cotangent `[N, O, P]` as `[O, N·P]`, and (when asked) its sums per channel in `biasGrad`. */
@@ -212,15 +216,25 @@ function backInputData(gT: TypedArray, w: TypedArray, win: Window2d, filters: nu
   return dx;
 }
 
-/** ∂W = gᵀ·im2col(x)ᵀ, from the channel-major cotangent. */
-function backWeightData(x: TypedArray, gT: TypedArray, win: Window2d, filters: number, dtype: DType) {
+/** ∂W = gᵀ·im2col(x)ᵀ, from the channel-major cotangent (and im2col(x) when the forward pass kept it). */
+function backWeightData(
+  x: TypedArray,
+  gT: TypedArray,
+  win: Window2d,
+  filters: number,
+  dtype: DType,
+  saved: TypedArray | null = null,
+) {
   const backend = getBackend();
   const { taps, columns } = dims(win, filters);
-  const cols = allocate(dtype, taps * columns);
-  (backend.im2col ?? jsBackend.im2col!)(x, cols, win);
+  let cols = saved;
+  if (cols === null) {
+    cols = allocate(dtype, taps * columns);
+    (backend.im2col ?? jsBackend.im2col!)(x, cols, win);
+  }
   const dw = allocate(dtype, filters * taps);
   backend.matmul(gT, cols, dw, filters, taps, columns, false, true);
-  giveBack(cols);
+  if (saved === null) giveBack(cols);
   return dw;
 }
 
@@ -242,18 +256,35 @@ function convOp(x: Tensor, w: Tensor, bias: Tensor | null, win: Window2d): Tenso
   const dtype = promoted(x, w, ...(bias === null ? [] : [bias]));
   const [xc, wc, bc] = [cast(x, dtype), cast(w, dtype), bias === null ? null : cast(bias, dtype)];
   const filters = wc.shape[0];
-  const data = forwardData(xc.data, wc.data, bc?.data ?? null, win, filters, dtype);
+  // The weight's gradient reuses im2col(x) when the graph records this op (the backward pass may run).
+  const keepCols = wc._node !== null && isRecording();
+  const { out, cols } = forwardData(xc.data, wc.data, bc?.data ?? null, win, filters, dtype, keepCols);
   const inputs = bc === null ? [xc, wc] : [xc, wc, bc];
-  return record("conv2d", data, outputShape(win, filters), inputs, (g) => convVjp(cast(g, dtype), xc, wc, bc, win));
+  return record(
+    "conv2d",
+    out,
+    outputShape(win, filters),
+    inputs,
+    (g) => convVjp(cast(g, dtype), xc, wc, bc, win, cols),
+  );
 }
 
-function convVjp(g: Tensor, x: Tensor, w: Tensor, bias: Tensor | null, win: Window2d): (Tensor | null)[] {
+function convVjp(
+  g: Tensor,
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  win: Window2d,
+  cols: TypedArray | null,
+): (Tensor | null)[] {
   const filters = w.shape[0], dtype = g.dtype;
   const needBias = bias !== null && bias._node !== null;
   const biasGrad = needBias ? new Float64Array(filters) : null;
   const gT = channelMajor(g.data, win, filters, dtype, biasGrad);
   const dx = x._node === null ? null : backInputTensor(backInputData(gT, w.data, win, filters, dtype), g, w, win);
-  const dw = w._node === null ? null : backWeightTensor(backWeightData(x.data, gT, win, filters, dtype), x, g, win);
+  const dw = w._node === null
+    ? null
+    : backWeightTensor(backWeightData(x.data, gT, win, filters, dtype, cols), x, g, win);
   giveBack(gT);
   if (bias === null) return [dx, dw];
   let db: Tensor | null = null;

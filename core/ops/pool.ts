@@ -112,7 +112,9 @@ export function maxPool2d(x: Tensor, poolSize: number | readonly [number, number
   const win = poolWindow("maxPool2d", x, poolSize, options, true);
   const shape = [win.batch, win.channels, win.outHeight, win.outWidth];
   const size = shape.reduce((p, n) => p * n, 1);
-  const data = allocate(x.dtype, size), indices = new Int32Array(size);
+  // The indices live in a pooled float32 buffer (the same bytes as an Int32Array), so that a training
+  // step's arena gives them back with the activations.
+  const data = allocate(x.dtype, size), indices = new Int32Array(allocate("float32", size).buffer, 0, size);
   (getBackend().maxPool2d ?? jsBackend.maxPool2d!)(x.data, data, indices, win);
   return record("maxPool2d", data, shape, [x], (g) => [scatterAt(g, indices, x.shape)]);
 }
