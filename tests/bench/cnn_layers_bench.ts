@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { vjp } from "../../core/autodiff.ts";
 import { type Backend, setBackend } from "../../core/backend.ts";
 import { Random } from "../../core/random.ts";
-import { Tensor } from "../../core/tensor.ts";
+import { Tensor, withScratch } from "../../core/tensor.ts";
 import type { Tree } from "../../core/tree.ts";
 import type { Layer } from "../../core/interfaces.ts";
 import { conv2d, dense, flatten, maxPool2d, relu } from "../../plugins/layers/mod.ts";
@@ -67,18 +67,21 @@ function time(layer: Layer, sample: number[], first: boolean): [number, number] 
   const forward: number[] = [], backward: number[] = [];
   let cotangent: Tensor | null = null;
   for (let r = 0; r < repeats + 2; r++) {
-    const t0 = cpuMs();
-    // The forward time includes recording the graph (as in training).
-    const target = first ? { params } : { params, x };
-    const { output, vjp: back } = vjp(
-      (p: { params: Tree; x?: Tensor }) => layer.apply(p.params, state, p.x ?? x, { training: true }).output,
-      target as { params: Tree; x?: Tensor },
-    );
-    cotangent ??= randomTensor([...output.shape], rng);
-    const t1 = cpuMs();
-    back(cotangent);
-    const t2 = cpuMs();
-    if (r >= 2) forward.push(t1 - t0), backward.push(t2 - t1);
+    // As in training, the step's buffers go back to the allocator when it ends (train's arena).
+    withScratch(() => {
+      const t0 = cpuMs();
+      // The forward time includes recording the graph (as in training).
+      const target = first ? { params } : { params, x };
+      const { output, vjp: back } = vjp(
+        (p: { params: Tree; x?: Tensor }) => layer.apply(p.params, state, p.x ?? x, { training: true }).output,
+        target as { params: Tree; x?: Tensor },
+      );
+      cotangent ??= randomTensor([...output.shape], rng);
+      const t1 = cpuMs();
+      back(cotangent);
+      const t2 = cpuMs();
+      if (r >= 2) forward.push(t1 - t0), backward.push(t2 - t1);
+    }, () => []);
   }
   return [median(forward), median(backward)];
 }
