@@ -186,7 +186,12 @@ const FIXTURES: Record<string, LayerFixture> = {
   conv1d: { options: () => convOptions(1), sampleShape: convSample(1), edgeShape: [2, 5], twice: true },
   conv2d: { options: () => convOptions(2), sampleShape: convSample(2), edgeShape: [2, 4, 4], twice: true },
   dense: {
-    options: () => fc.record({ units: fc.integer({ min: 1, max: 4 }), useBias: fc.boolean() }),
+    options: () =>
+      fc.record({
+        units: fc.integer({ min: 1, max: 4 }),
+        useBias: fc.boolean(),
+        weightLayout: fc.constantFrom("in-out", "out-in"),
+      }),
     sampleShape: fc.oneof(features(), fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }))),
     edgeShape: [3],
     twice: true,

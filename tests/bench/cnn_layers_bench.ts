@@ -26,7 +26,11 @@ import { availableBackends } from "./_matmul_cases.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
-  options: { repeats: { type: "string", default: "10" }, only: { type: "string" }, batch: { type: "string", default: "128" } },
+  options: {
+    repeats: { type: "string", default: "10" },
+    only: { type: "string" },
+    batch: { type: "string", default: "128" },
+  },
 });
 const repeats = Number(args.repeats), batch = Number(args.batch);
 const only = args.only?.split(",");
