@@ -16,8 +16,8 @@
  * or from https://github.com/zalandoresearch/fashion-mnist (data/fashion) into a
  * folder given with `--data DIR` (then allow reading DIR instead).
  *
- * Flags: `--quick` trains one epoch on the first 2000 training images and tests
- * on the first 1000 test images; `--epochs N`; `--backend wasm|js|blas` (`blas`
+ * Flags: `--quick` trains one epoch on the first 1024 training images and tests
+ * on the first 500 test images; `--epochs N`; `--backend wasm|js|blas` (`blas`
  * uses OpenBLAS and needs `--allow-ffi`); `--out DIR` (default `runs/fashion_cnn`).
  *
  * Writes `loss.svg`, `accuracy.svg` and `model.safetensors` to the output
@@ -48,7 +48,7 @@ const USAGE =
   `Fashion-MNIST with a CNN: conv 32, pool, conv 64, pool, dense 128, dense 10 (Adam 1e-3, batch 128, float32).
 
 Usage: deno run --allow-read=runs,${FASHION_MNIST_DIR} --allow-write=runs examples/fashion_cnn.ts [flags]
-  --quick          one epoch on 2000 training images, tested on 1000 (for tests)
+  --quick          one epoch on 1024 training images, tested on 500 (for tests)
   --epochs N       epochs to train (default 3)
   --backend NAME   wasm (default), js, or blas (needs --allow-ffi)
   --data DIR       the folder with the four IDX files (default ${FASHION_MNIST_DIR})
@@ -95,7 +95,7 @@ async function main() {
 
   let dataset: MnistData;
   try {
-    dataset = await loadFashionMnist({ dir, channels: true, labels: "index", limit: flags.quick ? 2000 : undefined });
+    dataset = await loadFashionMnist({ dir, channels: true, labels: "index", limit: flags.quick ? 1024 : undefined });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       console.error(`${(e as Error).message}\n`);
@@ -119,7 +119,7 @@ async function main() {
   }
 
   const f32 = (t: Tensor) => astype(t, "float32");
-  const testCount = flags.quick ? 1000 : dataset.test.x.shape[0];
+  const testCount = flags.quick ? 500 : dataset.test.x.shape[0];
   const trainSet = { x: f32(dataset.train.x), y: f32(dataset.train.y) };
   const testX = f32(dataset.test.x), testY = f32(dataset.test.y);
   const testSet = {

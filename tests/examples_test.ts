@@ -88,6 +88,8 @@ interface ExampleCase {
   charts: Record<string, readonly string[]>;
   /** Text the printed results must contain. */
   prints: readonly string[];
+  /** Files besides the charts it writes (a model). */
+  alsoWrites?: readonly string[];
 }
 
 const cases: ExampleCase[] = [
@@ -145,7 +147,9 @@ async function checkRun(example: ExampleCase, extraRead: readonly string[] = [])
     for (const text of example.prints) assert.ok(r.stdout.includes(text), `prints "${text}"`);
     const written = [...Deno.readDirSync(out)].map((e) => e.name);
     for (const name of Object.keys(example.charts)) assert.ok(written.includes(name), `writes ${name}`);
+    for (const name of example.alsoWrites ?? []) assert.ok(written.includes(name), `writes ${name}`);
     for (const name of written) {
+      if (example.alsoWrites?.includes(name)) continue;
       assert.match(name, /^[a-z_]+\.svg$/, "writes only SVG charts (no stray temporary files)");
       const root = parseSvg(await Deno.readTextFile(`${out}/${name}`));
       const drawn = Array.from(root.getElementsByTagName("path")).filter((p) => (p.getAttribute("d") ?? "").length > 0);
@@ -175,6 +179,21 @@ Deno.test({
         file: "fashion_mnist.ts",
         charts: { "loss.svg": ["test loss"], "accuracy.svg": ["test"] },
         prints: ["Test accuracy", "Ankle boot"],
+      },
+      [FASHION_MNIST_DIR],
+    ),
+});
+
+Deno.test({
+  name: "examples/fashion_cnn.ts --quick exits 0 and writes well-formed SVG charts and the model",
+  ignore: !canRun || !fashionMnistInstalled(),
+  fn: () =>
+    checkRun(
+      {
+        file: "fashion_cnn.ts",
+        charts: { "loss.svg": ["test loss"], "accuracy.svg": ["test"] },
+        prints: ["Test accuracy", "Ankle boot", "model.safetensors"],
+        alsoWrites: ["model.safetensors"],
       },
       [FASHION_MNIST_DIR],
     ),
