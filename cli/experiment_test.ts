@@ -125,3 +125,25 @@ Deno.test("parseExperiment() reads a backend, and --backend overrides it", () =>
   assert.deepEqual(parseExperiment(json, "a.json").backend, { name: "blas" });
   assert.throws(() => parseExperiment({ ...MINIMAL, backend: 3 }, "a.json"), /"backend" must be/);
 });
+
+Deno.test("the CNN experiment file parses, and every plugin it names accepts its options", async () => {
+  const { checkChoices } = await import("./_setup.ts");
+  const { createRegistry } = await import("../plugins/mod.ts");
+  const json = JSON.parse(await Deno.readTextFile(new URL("../examples/experiments/fashion_cnn.json", import.meta.url)));
+  const e = parseExperiment(json, "fashion_cnn.json");
+  assert.equal(e.validation, "test");
+  assert.deepEqual(e.data, { name: "fashion-mnist", channels: true, labels: "index" });
+  assert.deepEqual((e.model.layers as { name: string }[]).map((l) => l.name), [
+    "conv2d",
+    "relu",
+    "max-pool2d",
+    "conv2d",
+    "relu",
+    "max-pool2d",
+    "flatten",
+    "dense",
+    "relu",
+    "dense",
+  ]);
+  checkChoices(e, createRegistry());
+});
