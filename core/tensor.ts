@@ -201,6 +201,9 @@ const POOL_LIMIT = 256 * 2 ** 20;
  *
  * @param dtype The element type.
  * @param size The number of elements.
+ * @param zeroed Zero a reused buffer. A kernel that writes every element of
+ *   its output passes `false` and saves a pass over memory (a reused buffer
+ *   then holds old values until written). @default {true}
  * @returns A `Float32Array` or `Float64Array` that nothing else holds.
  *
  * @example
@@ -211,13 +214,13 @@ const POOL_LIMIT = 256 * 2 ** 20;
  * assert.ok(allocate("float32", 3) instanceof Float32Array);
  * ```
  */
-export function allocate(dtype: DType, size: number): TypedArray {
+export function allocate(dtype: DType, size: number, zeroed = true): TypedArray {
   let out: TypedArray | undefined;
   if (size >= POOLED_MIN && pooledBytes > 0) {
     out = pool.get(`${dtype}:${size}`)?.pop();
     if (out !== undefined) {
       pooledBytes -= out.byteLength;
-      out.fill(0);
+      if (zeroed) out.fill(0);
     }
   }
   out ??= dtype === "float32" ? new Float32Array(size) : new Float64Array(size);

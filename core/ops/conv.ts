@@ -185,12 +185,12 @@ function forwardData(
 ): { out: TypedArray; cols: TypedArray | null } {
   const backend = getBackend();
   const { taps, positions, columns } = dims(win, filters);
-  const cols = allocate(dtype, taps * columns);
+  const cols = allocate(dtype, taps * columns, false);
   (backend.im2col ?? jsBackend.im2col!)(x, cols, win);
-  const product = allocate(dtype, filters * columns);
+  const product = allocate(dtype, filters * columns, false);
   backend.matmul(w, cols, product, filters, columns, taps, false, false);
   if (!keepCols) giveBack(cols);
-  const out = allocate(dtype, filters * columns);
+  const out = allocate(dtype, filters * columns, false);
   layoutKernels.toBatchMajor(product, out, win.batch, filters, positions, bias);
   giveBack(product);
   return { out, cols: keepCols ? cols : null };
@@ -199,7 +199,7 @@ function forwardData(
 /** The cotangent `[N, O, P]` as `[O, N·P]`, and (when asked) its sums per channel in `biasGrad`. */
 function channelMajor(g: TypedArray, win: Window2d, filters: number, dtype: DType, biasGrad: Float64Array | null) {
   const { positions } = dims(win, filters);
-  const out = allocate(dtype, g.length);
+  const out = allocate(dtype, g.length, false);
   layoutKernels.toChannelMajor(g, out, win.batch, filters, positions, biasGrad);
   return out;
 }
@@ -208,9 +208,9 @@ function channelMajor(g: TypedArray, win: Window2d, filters: number, dtype: DTyp
 function backInputData(gT: TypedArray, w: TypedArray, win: Window2d, filters: number, dtype: DType) {
   const backend = getBackend();
   const { taps, columns } = dims(win, filters);
-  const cols = allocate(dtype, taps * columns);
+  const cols = allocate(dtype, taps * columns, false);
   backend.matmul(w, gT, cols, taps, columns, filters, true, false);
-  const dx = allocate(dtype, win.batch * win.channels * win.height * win.width);
+  const dx = allocate(dtype, win.batch * win.channels * win.height * win.width, false);
   (backend.col2im ?? jsBackend.col2im!)(cols, dx, win);
   giveBack(cols);
   return dx;
@@ -229,10 +229,10 @@ function backWeightData(
   const { taps, columns } = dims(win, filters);
   let cols = saved;
   if (cols === null) {
-    cols = allocate(dtype, taps * columns);
+    cols = allocate(dtype, taps * columns, false);
     (backend.im2col ?? jsBackend.im2col!)(x, cols, win);
   }
-  const dw = allocate(dtype, filters * taps);
+  const dw = allocate(dtype, filters * taps, false);
   backend.matmul(gT, cols, dw, filters, taps, columns, false, true);
   if (saved === null) giveBack(cols);
   return dw;

@@ -63,7 +63,8 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 function unary(op: UnaryKernel, x: Tensor, vjp: ((g: Tensor, out: Tensor) => Tensor) | null): Tensor {
   checkOperand(op, x, "the input");
-  const data = allocate(x.dtype, x.size);
+  // The kernel writes every element.
+  const data = allocate(x.dtype, x.size, false);
   getBackend().unary(op, x.data, data);
   if (vjp === null) return new Tensor(data, x.shape);
   const out: Tensor = record(op, data, x.shape, [x], (g) => [vjp(g, out)]);
@@ -345,7 +346,8 @@ function binary(op: BinaryKernel, x: TensorLike, y: TensorLike, da: Partial | nu
   const [a, b] = operands(op, x, y);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const size = shape.reduce((p, n) => p * n, 1);
-  const data = allocate(promote(a.dtype, b.dtype), size);
+  // The kernel writes every element.
+  const data = allocate(promote(a.dtype, b.dtype), size, false);
   getBackend().binary(op, a.data, a.shape, b.data, b.shape, data, shape);
   if (da === null || db === null) return new Tensor(data, shape);
   const out: Tensor = record(op, data, shape, [a, b], (g) => [

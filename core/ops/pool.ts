@@ -71,7 +71,7 @@ function scatterAt(g: Tensor, indices: Int32Array, shape: readonly number[]): Te
 
 /** `out[i] = x[indices[i]]` (0 for −1): the adjoint of {@linkcode scatterAt}. */
 function gatherAt(x: Tensor, indices: Int32Array, shape: readonly number[]): Tensor {
-  const data = allocate(x.dtype, indices.length);
+  const data = allocate(x.dtype, indices.length, false);
   const v = x.data;
   for (let i = 0; i < indices.length; i++) {
     const at = indices[i];
@@ -114,21 +114,22 @@ export function maxPool2d(x: Tensor, poolSize: number | readonly [number, number
   const size = shape.reduce((p, n) => p * n, 1);
   // The indices live in a pooled float32 buffer (the same bytes as an Int32Array), so that a training
   // step's arena gives them back with the activations.
-  const data = allocate(x.dtype, size), indices = new Int32Array(allocate("float32", size).buffer, 0, size);
+  const data = allocate(x.dtype, size, false);
+  const indices = new Int32Array(allocate("float32", size, false).buffer, 0, size);
   (getBackend().maxPool2d ?? jsBackend.maxPool2d!)(x.data, data, indices, win);
   return record("maxPool2d", data, shape, [x], (g) => [scatterAt(g, indices, x.shape)]);
 }
 
 function avgPoolBackward(g: Tensor, win: Window2d, countIncludePad: boolean): Tensor {
   const shape = [win.batch, win.channels, win.height, win.width];
-  const data = allocate(g.dtype, shape.reduce((p, n) => p * n, 1));
+  const data = allocate(g.dtype, shape.reduce((p, n) => p * n, 1), false);
   (getBackend().avgPool2dBackward ?? jsBackend.avgPool2dBackward!)(g.data, data, win, countIncludePad);
   return record("avgPool2dBackward", data, shape, [g], (gg) => [avgPoolOp(gg, win, countIncludePad)]);
 }
 
 function avgPoolOp(x: Tensor, win: Window2d, countIncludePad: boolean): Tensor {
   const shape = [win.batch, win.channels, win.outHeight, win.outWidth];
-  const data = allocate(x.dtype, shape.reduce((p, n) => p * n, 1));
+  const data = allocate(x.dtype, shape.reduce((p, n) => p * n, 1), false);
   (getBackend().avgPool2d ?? jsBackend.avgPool2d!)(x.data, data, win, countIncludePad);
   return record("avgPool2d", data, shape, [x], (g) => [avgPoolBackward(g, win, countIncludePad)]);
 }
