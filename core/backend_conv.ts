@@ -68,6 +68,28 @@ function im2col(x: TypedArray, out: TypedArray, g: Window2d): void {
         if (first > outWidth) first = outWidth;
         if (last > outWidth) last = outWidth;
         if (last < first) last = first;
+        if (sh === 1 && sw === 1 && width === outWidth && last > first) {
+          // Stride 1 and rows as wide as the input's ("same" padding across): the valid rows of one sample
+          // are one contiguous run of the input, copied in a single loop; the padding columns it wraps
+          // through are zeroed after.
+          const offsetH = i * dh - g.padTop;
+          const top = Math.min(outHeight, Math.max(0, -offsetH));
+          const bottom = Math.max(top, Math.min(outHeight, height - offsetH));
+          for (let n = 0; n < batch; n++) {
+            const d = row + n * positions, source = (n * channels + c) * plane;
+            for (let k = d; k < d + top * outWidth; k++) out[k] = 0;
+            const begin = d + top * outWidth + first, end = d + (bottom - 1) * outWidth + last;
+            const shift = source + (top + offsetH) * width + first + offsetW - begin;
+            for (let k = begin; k < end; k++) out[k] = x[k + shift];
+            for (let oh = top; oh < bottom; oh++) {
+              const r = d + oh * outWidth;
+              for (let ow = 0; ow < first; ow++) out[r + ow] = 0;
+              for (let ow = last; ow < outWidth; ow++) out[r + ow] = 0;
+            }
+            for (let k = d + bottom * outWidth; k < d + positions; k++) out[k] = 0;
+          }
+          continue;
+        }
         for (let n = 0; n < batch; n++) {
           const source = (n * channels + c) * plane;
           let d = row + n * positions;
