@@ -81,10 +81,12 @@ function im2col(x: TypedArray, out: TypedArray, g: Window2d): void {
             const begin = d + top * outWidth + first, end = d + (bottom - 1) * outWidth + last;
             const shift = source + (top + offsetH) * width + first + offsetW - begin;
             for (let k = begin; k < end; k++) out[k] = x[k + shift];
-            for (let oh = top; oh < bottom; oh++) {
-              const r = d + oh * outWidth;
-              for (let ow = 0; ow < first; ow++) out[r + ow] = 0;
-              for (let ow = last; ow < outWidth; ow++) out[r + ow] = 0;
+            if (first > 0 || last < outWidth) {
+              for (let oh = top; oh < bottom; oh++) {
+                const r = d + oh * outWidth;
+                for (let ow = 0; ow < first; ow++) out[r + ow] = 0;
+                for (let ow = last; ow < outWidth; ow++) out[r + ow] = 0;
+              }
             }
             for (let k = d + bottom * outWidth; k < d + positions; k++) out[k] = 0;
           }
@@ -297,9 +299,9 @@ function toBatchMajor(
 }
 
 /**
- * `out[o, n, p] = src[n, o, p]`, and with `sums`, `sums[o] = Σ_{n,p} src[n, o, p]`
+ * `out[o, n, p] = src[n, o, p]`, and with `sums`, `sums[o] += Σ_{n,p} src[n, o, p]`
  * (in double, n then p in order): a convolution's cotangent, channel-major for
- * the products of the backward pass, and its bias gradient.
+ * the products of the backward pass, and its bias gradient (summed over chunks).
  */
 function toChannelMajor(
   src: TypedArray,
@@ -319,8 +321,13 @@ function toChannelMajor(
         total += v;
       }
     }
-    if (sums !== null) sums[o] = total;
+    if (sums !== null) sums[o] += total;
   }
+}
+
+/** `sum[i] += part[i]`: a convolution's weight gradient, summed over chunks of samples. */
+function accumulate(part: TypedArray, sum: TypedArray): void {
+  for (let i = 0; i < sum.length; i++) sum[i] += part[i];
 }
 
 /** The layout kernels of the convolution ops (data movement, not on the backend seam). */
@@ -343,6 +350,8 @@ export interface LayoutKernels {
     positions: number,
     sums: Float64Array | null,
   ): void;
+  /** {@linkcode accumulate}. */
+  accumulate(part: TypedArray, sum: TypedArray): void;
 }
 
 /** The window kernels, as the backend seam names them. */
@@ -380,15 +389,10 @@ function copies(tag: string): WindowKernels {
 }
 
 const float32Kernels = copies("float32"), float64Kernels = copies("float64");
-const float32Layout = {
-  toBatchMajor: copyOf(toBatchMajor, "float32"),
-  toChannelMajor: copyOf(toChannelMajor, "float32"),
-};
-const float64Layout = {
-  toBatchMajor: copyOf(toBatchMajor, "float64"),
-  toChannelMajor: copyOf(toChannelMajor, "float64"),
-};
-const sourceLayout: LayoutKernels = { toBatchMajor, toChannelMajor };
+const sourceLayout: LayoutKernels = { toBatchMajor, toChannelMajor, accumulate };
+const layoutCopies = (tag: string) =>
+  Object.fromEntries(Object.entries(sourceLayout).map(([k, fn]) => [k, copyOf(fn, tag)])) as unknown as LayoutKernels;
+const float32Layout = layoutCopies("float32"), float64Layout = layoutCopies("float64");
 
 function layoutFor(a: TypedArray, b: TypedArray): LayoutKernels {
   if (a.constructor !== b.constructor) return sourceLayout;
@@ -411,6 +415,7 @@ function layoutFor(a: TypedArray, b: TypedArray): LayoutKernels {
 export const layoutKernels: LayoutKernels = {
   toBatchMajor: (src, out, n, c, p, bias) => layoutFor(src, out).toBatchMajor(src, out, n, c, p, bias),
   toChannelMajor: (src, out, n, c, p, sums) => layoutFor(src, out).toChannelMajor(src, out, n, c, p, sums),
+  accumulate: (part, sum) => layoutFor(part, sum).accumulate(part, sum),
 };
 
 /** The copy of the kernels for an array's type (mixed calls take the source). */

@@ -144,3 +144,42 @@ Deno.test("conv2d() throws for shapes that do not fit, naming them", () => {
   assert.throws(() => conv2d(x, random([1, 2, 3, 3], 2), null, { padding: -1 }), /padding must be an integer ≥ 0/);
   assert.throws(() => conv2d(x, "w" as never), { name: "TypeError", message: /weight must be a Tensor/ });
 });
+
+Deno.test("conv2d() over a batch processed in several chunks gives the definition's values and gradients", () => {
+  // 72 taps × 900 positions per sample: the samples go through im2col in chunks of 4 (4, 4 and 1).
+  const x = random([9, 8, 30, 30], 11), w = random([4, 8, 3, 3], 12), b = random([4], 13);
+  const g = random([9, 4, 30, 30], 14);
+  const y = conv2d(x, w, b, { padding: 1 });
+  close(y.data, direct(x, w, b, [1, 1], [1, 1], [1, 1]).data, 1e-10);
+  const grads = grad((p: { x: Tensor; w: Tensor; b: Tensor }) => sum(mul(conv2d(p.x, p.w, p.b, { padding: 1 }), g)))({
+    x,
+    w,
+    b,
+  });
+  // ∂W[o, c, i, j] = Σ_{n,p,q} ḡ[n, o, p, q]·x[n, c, p + i − 1, q + j − 1]; ∂x the same sum seen from x.
+  const dw = new Float64Array(4 * 8 * 9), dx = new Float64Array(x.size), db = new Float64Array(4);
+  for (let n = 0; n < 9; n++) {
+    for (let o = 0; o < 4; o++) {
+      for (let p = 0; p < 30; p++) {
+        for (let q = 0; q < 30; q++) {
+          const gv = g.data[((n * 4 + o) * 30 + p) * 30 + q];
+          db[o] += gv;
+          for (let c = 0; c < 8; c++) {
+            for (let i = 0; i < 3; i++) {
+              for (let j = 0; j < 3; j++) {
+                const r = p + i - 1, s = q + j - 1;
+                if (r < 0 || r >= 30 || s < 0 || s >= 30) continue;
+                const xi = ((n * 8 + c) * 30 + r) * 30 + s, wi = ((o * 8 + c) * 3 + i) * 3 + j;
+                dw[wi] += gv * x.data[xi];
+                dx[xi] += gv * w.data[wi];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  close(grads.w.data, dw, 1e-9, "∂W");
+  close(grads.x.data, dx, 1e-10, "∂x");
+  close(grads.b.data, db, 1e-10, "∂b");
+});
