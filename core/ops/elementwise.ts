@@ -259,7 +259,18 @@ export function sigmoid(x: Tensor): Tensor {
  * ```
  */
 export function relu(x: Tensor): Tensor {
-  return unary("relu", x, (g) => mul(g, step(x)));
+  return unary("relu", x, (g) => reluBackward(g, x));
+}
+
+/**
+ * ReLU's VJP in one pass: `g` where `x > 0`, else `g·0` (the same values, signed zeros and NaNs
+ * as `mul(g, step(x))`, without the mask's pass and buffer). Linear in `g`, so its own VJP is itself.
+ */
+function reluBackward(g: Tensor, x: Tensor): Tensor {
+  const dtype = promote(g.dtype, x.dtype);
+  const data = allocate(dtype, g.size, false), gv = g.data, xv = x.data;
+  for (let i = 0; i < data.length; i++) data[i] = xv[i] > 0 ? gv[i] : gv[i] * 0;
+  return record("reluBackward", data, g.shape, [g], (gg) => [reluBackward(gg, x)]);
 }
 
 /**
