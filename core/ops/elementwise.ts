@@ -269,7 +269,8 @@ export function relu(x: Tensor): Tensor {
 function reluBackward(g: Tensor, x: Tensor): Tensor {
   const dtype = promote(g.dtype, x.dtype);
   const data = allocate(dtype, g.size, false), gv = g.data, xv = x.data;
-  for (let i = 0; i < data.length; i++) data[i] = xv[i] > 0 ? gv[i] : gv[i] * 0;
+  // g·1 or g·0, as the mask product computes (and without a branch on the sign).
+  for (let i = 0; i < data.length; i++) data[i] = gv[i] * (xv[i] > 0 ? 1 : 0);
   return record("reluBackward", data, g.shape, [g], (gg) => [reluBackward(gg, x)]);
 }
 
