@@ -2,15 +2,19 @@
  * The CLI end to end, in a subprocess with the permissions a user would
  * grant: exit codes, standard output, and one-line errors on standard error.
  * Needs `--allow-run` (for `Deno.execPath()`) besides read and write; without
- * it these tests are reported as ignored.
+ * it they are ignored with the reason printed, except under CI (`CI=true`),
+ * where they run (and fail).
  */
 
 import assert from "node:assert/strict";
 import { elements, parseSvg } from "../train/plot/_test_utils.ts";
 import { parseExperiment } from "./experiment.ts";
+import { skipUnlessAvailable } from "../tests/_skip.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const canRun = Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state === "granted";
+/** Outside CI, the CLI tests are ignored (with the reason printed) without --allow-run; in CI they run. */
+const skipCli = skipUnlessAvailable("cli/main_test.ts", canRun ? null : "the CLI tests need --allow-run");
 const TMP = await Deno.makeTempDir({ prefix: "gradflow-cli-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(TMP, { recursive: true }));
 
@@ -68,7 +72,7 @@ export default {
 
 Deno.test({
   name: "gradflow train trains a small experiment and writes metrics and well-formed charts",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const out = `${TMP}/runs/tiny`;
     const { code, stdout, stderr } = await gradflow("train", await experiment("tiny", TINY), "--out", out);
@@ -89,7 +93,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow train applies flag overrides over the file",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const out = `${TMP}/runs/override`;
     const { code, stderr } = await gradflow(
@@ -117,7 +121,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow train exits 2 naming an unknown key and the nearest known one",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const { optimizer, ...rest } = TINY;
     const path = await experiment("typo", { ...rest, optimiser: optimizer });
@@ -133,7 +137,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow train exits 2 naming a bad value, in the file or in a plugin's options",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     let r = await gradflow("train", await experiment("zero-epochs", { ...TINY, epochs: 0 }));
     assert.equal(r.code, 2);
@@ -152,7 +156,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow train exits 2 for an unknown optimizer and suggests the nearest name",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const { code, stdout, stderr } = await gradflow("train", await experiment("adma", TINY), "--optimizer", "adma");
     assert.equal(code, 2);
@@ -163,7 +167,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow exits 2 for an unknown command or flag, suggesting the nearest",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     let r = await gradflow("trian");
     assert.equal(r.code, 2);
@@ -176,7 +180,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow --help and every command's --help print usage and exit 0",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const top = await gradflow("--help");
     assert.equal(top.code, 0);
@@ -200,7 +204,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow list shows every kind's plugins with their option defaults, and one kind on request",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const [all, optimizers, loss, bad] = await Promise.all([
       gradflow("list"),
@@ -225,7 +229,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow gradcheck passes a correct plugin and exits 1 for one with a wrong gradient",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const plugin = `${TMP}/half_gradient_mse.ts`;
     await Deno.writeTextFile(plugin, WRONG_LOSS);
@@ -251,7 +255,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow compare trains each optimizer and draws them in one chart with one table",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const out = `${TMP}/runs/compare`;
     const path = await experiment("compare", { ...TINY, epochs: 2 });
@@ -279,7 +283,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow plot redraws a run's charts and exits 2 for a folder without metrics",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const dir = `${TMP}/runs/replot`;
     await Deno.mkdir(dir, { recursive: true });
@@ -299,7 +303,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow train exits 1 with one line when the loss becomes non-finite",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const path = await experiment("diverge", {
       ...TINY,
@@ -323,7 +327,7 @@ Deno.test({
 
 Deno.test({
   name: "gradflow train --resume continues a run to the same result as one uninterrupted run",
-  ignore: !canRun,
+  ignore: skipCli,
   async fn() {
     const path = await experiment("resume", { ...TINY, batching: "minibatch-shuffled", batchSize: 2 });
     const split = `${TMP}/runs/split`, whole = `${TMP}/runs/whole`;

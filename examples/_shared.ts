@@ -90,6 +90,33 @@ export async function saveChart(dir: string, file: string, svg: string): Promise
 }
 
 /**
+ * Writes the numbers an example printed, and whether the effect it
+ * demonstrates showed in this run, to `summary.json` in the output folder
+ * (the tests in tests/examples_test.ts read it).
+ *
+ * @param dir The output folder (created if missing).
+ * @param summary Plain JSON data; by convention `effect` (boolean) and `conclusion` (the printed text).
+ * @returns The file's path.
+ *
+ * @example
+ * ```ts
+ * import { saveSummary } from "./_shared.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const path = await saveSummary(dir, { effect: true, conclusion: "it works" });
+ * assert.equal(JSON.parse(await Deno.readTextFile(path)).effect, true);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function saveSummary(dir: string, summary: Record<string, unknown>): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir.replace(/\/+$/, "")}/summary.json`;
+  await Deno.writeTextFile(path, JSON.stringify(summary, null, 2) + "\n");
+  return path;
+}
+
+/**
  * Formats rows as an aligned plain-text table: text left-aligned, numbers right-aligned.
  *
  * @param headers The column headings.

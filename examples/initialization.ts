@@ -23,16 +23,17 @@
  * (ii) stall near 75% or lower, while random weights break the symmetry and
  * solve the problem. The program counts the distinct hidden units at the end.
  *
- * Writes `loss.svg` (training loss against epochs, the three runs) and
- * `accuracy.svg` (test accuracy) to `runs/initialization/`.
+ * Writes `loss.svg` (training loss against epochs, the three runs),
+ * `accuracy.svg` (test accuracy) and `summary.json` (the numbers, and whether
+ * the symmetry effect showed) to `runs/initialization/`.
  *
  * @module
  */
 
 import { layers, type Tensor, type Tree } from "../mod.ts";
-import { train, xor } from "../train/mod.ts";
+import { type EpochRecord, train, xor } from "../train/mod.ts";
 import { lineChart, sparkline } from "../train/plot/mod.ts";
-import { exampleFlags, percent, saveChart, table } from "./_shared.ts";
+import { exampleFlags, percent, saveChart, saveSummary, table } from "./_shared.ts";
 
 const USAGE = `Zero vs constant vs random initialization (seed 000, homework 1).
 
@@ -63,7 +64,7 @@ const runs = [
   { name: "(iii) random (Xavier)", initializer: "xavier-uniform" },
 ] as const;
 
-const results = [];
+const results: { name: string; history: EpochRecord[]; distinct: number }[] = [];
 for (const run of runs) {
   const model = layers.sequential([
     layers.dense({ units: 8, initializer: run.initializer }),
@@ -101,12 +102,33 @@ console.log(table(
     ];
   }),
 ));
-console.log(`
-Why: with equal initial weights every hidden unit computes the same output, gets the same
-error signal and the same update, so the units stay copies of each other (the symmetry is
-never broken) and the network acts as if it had one hidden unit, which cannot separate XOR.
-Random initialization gives each unit a different start, so they learn different features.
-`);
+// The conclusion comes from this run's numbers: it says so when the expected effect does not show.
+const [zeros, ones, random] = results;
+const symmetric = [zeros, ones].filter((r) => r.distinct === 1).map((r) => r.name);
+const effect = symmetric.length === 2 && random.distinct > 1;
+const accuracyOf = (r: (typeof results)[number]) => r.history.at(-1)!.valAccuracy;
+const conclusion = effect
+  ? `The symmetry held: ${zeros.name} and ${ones.name} end with 1 distinct hidden unit of 8, ${random.name} with ${random.distinct}.\n` +
+    `With equal initial weights every hidden unit computes the same output, gets the same error signal and the\n` +
+    `same update, so the units stay copies of each other and the network acts as if it had one hidden unit (test\n` +
+    `accuracy ${percent(accuracyOf(zeros))} and ${percent(accuracyOf(ones))}); random initialization gives each ` +
+    `unit a different start, so they learn\ndifferent features (test accuracy ${percent(accuracyOf(random))}).`
+  : `The expected effect did not show in this run: distinct hidden units at the end are ${
+    results.map((r) => `${r.distinct} for ${r.name}`).join(", ")
+  } (equal starts should give 1, a random start more than 1).`;
+console.log(`\n${conclusion}\n`);
+await saveSummary(flags.out, {
+  epochs,
+  runs: results.map((r) => ({
+    name: r.name,
+    distinctHiddenUnits: r.distinct,
+    loss: r.history.at(-1)!.loss,
+    trainAccuracy: r.history.at(-1)!.accuracy,
+    testAccuracy: accuracyOf(r),
+  })),
+  effect,
+  conclusion,
+});
 
 const epochAxis = (h: readonly { epoch: number }[]) => h.map((e) => e.epoch);
 await saveChart(

@@ -138,10 +138,20 @@ console.log(table(
     `(${[...r.weight.data].map((v) => v.toFixed(2)).join(", ")}) / ${r.bias.data[0].toFixed(2)}`,
   ]),
 ));
+// The conclusion comes from this run's numbers: each clause says what happened.
+const [exact, perceptron, delta] = results;
+const lossFell = delta.history.at(-1)!.loss < delta.history[0].loss;
 console.log(`
-The true boundary is x₁ − 0.6·x₂ + 0.2 = 0. The exact sign unit never leaves its random
-start (its gradient is 0); the perceptron stops making mistakes once it separates the data;
-the delta rule keeps reducing its loss and grows w, making the sigmoid steeper.
+The true boundary is x₁ − 0.6·x₂ + 0.2 = 0. The exact sign unit ${
+  exact.clean === -1 ? "never leaves its random start (its gradient is 0)" : "separated the data (unexpectedly)"
+}; the perceptron ${
+  perceptron.clean === -1
+    ? `still makes mistakes after ${epochs} epochs`
+    : `stops making mistakes in epoch ${perceptron.clean + 1}, once it separates the data`
+};
+the delta rule ${
+  lossFell ? "keeps reducing its loss and grows w, making the sigmoid steeper" : "did not reduce its loss in this run"
+} (‖w‖ ${Math.hypot(...delta.weight.data).toFixed(2)}).
 `);
 
 const axis = (h: readonly { epoch: number }[]) => h.map((e) => e.epoch);

@@ -249,6 +249,35 @@ export function secondOrderTable(quick = false, only?: readonly string[]): Table
   return rows;
 }
 
+/**
+ * The closing sentence on Rosenbrock, computed from the rows: how many
+ * iterations Newton's method and BFGS took, and whether Newton needed fewer
+ * (it says so when it did not, or when either did not reach the minimum).
+ *
+ * @param rows Rows of {@linkcode secondOrderTable} with both optimizers on Rosenbrock.
+ * @returns One sentence.
+ *
+ * @example
+ * ```ts
+ * import { rosenbrockConclusion, secondOrderTable } from "./second_order.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(rosenbrockConclusion(secondOrderTable(true, ["newton", "bfgs"])), /^On Rosenbrock, Newton's method/);
+ * ```
+ */
+export function rosenbrockConclusion(rows: readonly TableRow[]): string {
+  const find = (name: string) => rows.find((r) => r.problem === "rosenbrock" && r.optimizer === name);
+  const newton = find("newton"), bfgs = find("bfgs");
+  if (newton === undefined || bfgs === undefined) return "On Rosenbrock, Newton's method and BFGS were not both run.";
+  const reached = (r: TableRow) => typeof r.loss === "number" && r.loss <= 1e-10;
+  if (!reached(newton) || !reached(bfgs)) {
+    return `On Rosenbrock, Newton's method and BFGS did not both reach the minimum in this run (final loss ${newton.loss} and ${bfgs.loss}).`;
+  }
+  return newton.iterations < bfgs.iterations
+    ? `On Rosenbrock, Newton's method (exact Hessian) took ${newton.iterations} iterations and BFGS (which learns the curvature from gradients) ${bfgs.iterations}: the exact curvature pays off in iterations.`
+    : `On Rosenbrock, Newton's method did not take fewer iterations than BFGS in this run (${newton.iterations} against ${bfgs.iterations}).`;
+}
+
 if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
   const start = performance.now();
@@ -283,4 +312,5 @@ if (import.meta.main) {
         ((performance.now() - start) / 1000).toFixed(1)
       } s.`,
   );
+  console.log(`\n${rosenbrockConclusion(rows)}`);
 }

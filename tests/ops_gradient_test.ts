@@ -7,7 +7,8 @@
 
 import fc from "fast-check";
 import * as op from "../core/ops/mod.ts";
-import { broadcastShapes, Tensor } from "../core/tensor.ts";
+import { grad } from "../core/autodiff.ts";
+import { broadcastShapes, Tensor, tensor } from "../core/tensor.ts";
 import { gradcheck, gradgradcheck } from "./kit/mod.ts";
 import { arbBroadcastShapes, arbShape, arbTensorOfShape, type TensorOptions } from "./kit/arbitraries.ts";
 
@@ -346,4 +347,37 @@ Deno.test("op gatherRows gradient matches central differences, repeated rows inc
     }),
     { numRuns: RUNS, seed: 31 },
   );
+});
+
+// Kinks and axis bookkeeping that random central differences steer clear of: checked against PyTorch's rules.
+Deno.test("maximum() and minimum() split the gradient equally between tied operands, as PyTorch does", () => {
+  const a = tensor([1, 2, 3]), b = tensor([1, 5, 0]);
+  for (const f of [op.maximum, op.minimum]) {
+    const g = grad(({ a, b }: { a: Tensor; b: Tensor }) => op.sum(f(a, b)))({ a, b });
+    const aWins = f === op.maximum ? [0.5, 0, 1] : [0.5, 1, 0];
+    if ([...g.a.data].join() !== aWins.join() || [...g.b.data].join() !== aWins.map((v) => 1 - v).join()) {
+      throw new Error(`${f.name}: ∂/∂a ${[...g.a.data]}, ∂/∂b ${[...g.b.data]}; expected ${aWins} and its complement`);
+    }
+  }
+});
+
+Deno.test("max() shares the gradient evenly among tied maxima, along each reduced axis (PyTorch's amax)", () => {
+  const g = grad((x: Tensor) => op.sum(op.max(x, { axis: 1 })))(tensor([[1, 3, 3], [2, 0, 1]]));
+  if ([...g.data].join() !== [0, 0.5, 0.5, 1, 0, 0].join()) throw new Error(`got ${[...g.data]}`);
+  const all = grad((x: Tensor) => op.max(x))(tensor([[4, 1], [4, 4]]));
+  if ([...all.data].map((v) => v.toFixed(6)).join() !== [1 / 3, 0, 1 / 3, 1 / 3].map((v) => v.toFixed(6)).join()) {
+    throw new Error(`got ${[...all.data]}`);
+  }
+});
+
+Deno.test("mean() over some axes divides by their lengths only, in value and gradient", () => {
+  const x = new Tensor(Float64Array.from({ length: 24 }, (_, i) => i * i), [2, 3, 4]);
+  const m = op.mean(x, { axis: [0, 2] });
+  for (let j = 0; j < 3; j++) {
+    let s = 0;
+    for (let i = 0; i < 2; i++) for (let k = 0; k < 4; k++) s += x.data[i * 12 + j * 4 + k];
+    if (Math.abs(m.data[j] - s / 8) > 1e-12) throw new Error(`mean[${j}] is ${m.data[j]}, expected ${s / 8}`);
+  }
+  const g = grad((t: Tensor) => op.sum(op.mean(t, { axis: 1 })))(x);
+  if (![...g.data].every((v) => Math.abs(v - 1 / 3) < 1e-15)) throw new Error(`gradient ${[...g.data]}, expected 1/3`);
 });

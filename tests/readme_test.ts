@@ -1,7 +1,11 @@
-/** The README's plugin table lists every built-in plugin, with its description, and nothing else. */
+/**
+ * The README against the code: its plugin table lists every built-in plugin with its description, its code blocks
+ * run and assert what their comments state, and it quotes the size of the mutation list.
+ */
 
 import assert from "node:assert/strict";
 import { builtinPlugins } from "../plugins/mod.ts";
+import { MUTATIONS } from "./mutations.ts";
 
 Deno.test("the README's plugin table lists every built-in plugin by kind and name", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
@@ -21,4 +25,44 @@ Deno.test("the README's plugin table lists every built-in plugin by kind and nam
     const plugin = builtinPlugins.find((p) => `${p.kind} ${p.name}` === `${kind} ${name.replaceAll("`", "")}`)!;
     assert.equal(what.replaceAll("\\|", "|"), plugin.description, `${kind} ${name}`);
   }
+});
+
+/** The README's TypeScript code blocks, in order. */
+async function readmeBlocks(): Promise<string[]> {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+}
+
+Deno.test("the README's code blocks run and assert the values their comments state", async (t) => {
+  const blocks = await readmeBlocks();
+  assert.ok(blocks.length >= 2, "the README keeps its code examples");
+  const root = new URL("../", import.meta.url).href;
+  const dir = await Deno.makeTempDir({ prefix: "gradflow_readme_" });
+  try {
+    for (const [i, block] of blocks.entries()) {
+      await t.step(`block ${i + 1}`, async () => {
+        // A block that only prints checks nothing: each one asserts what its comments claim.
+        assert.match(block, /\bassert\.\w+\(/, `block ${i + 1} asserts the values its comments state`);
+        // It imports "./mod.ts" as a reader in the repository root would; run it from a temporary file.
+        const path = `${dir}/block_${i + 1}.ts`;
+        await Deno.writeTextFile(path, block.replaceAll(/from "\.\//g, `from "${root}`));
+        const log = console.log;
+        console.log = () => {};
+        try {
+          await import(new URL(`file://${path}`).href);
+        } finally {
+          console.log = log;
+        }
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the README quotes the size of the mutation list", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const quoted = readme.match(/\[tests\/mutations\.ts\]\(tests\/mutations\.ts\) \((\d+) of them/);
+  assert.ok(quoted !== null, "the README says how many mutants there are");
+  assert.equal(Number(quoted[1]), MUTATIONS.length);
 });

@@ -32,3 +32,15 @@ Deno.test("batchPlan() rejects a bad batch size and an unknown mode", () => {
   );
   assert.throws(() => batchPlan("mini" as "full", 5, 1, new Random(0)), /batching must be one of/);
 });
+
+Deno.test("batchPlan() minibatch-fixed draws one seeded shuffle, then keeps the same batches every epoch", () => {
+  const samples = 40, rng = new Random(5);
+  const plan = batchPlan("minibatch-fixed", samples, 8, rng);
+  const first = plan.epoch(new Random(1)).map((b) => [...b]);
+  assert.deepEqual(plan.epoch(new Random(2)).map((b) => [...b]), first, "the same batches in every epoch");
+  const order = first.flat();
+  assert.deepEqual(order.toSorted((a, b) => a - b), Array.from({ length: samples }, (_, i) => i));
+  // The order is the plan generator's permutation, not the samples in file order.
+  assert.deepEqual(order, [...new Random(5).permutation(samples)]);
+  assert.notDeepEqual(order, Array.from({ length: samples }, (_, i) => i));
+});

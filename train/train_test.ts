@@ -509,3 +509,16 @@ Deno.test("train() runs on the backend it is given and restores the previous one
     /Cannot find backend "gpu"/,
   );
 });
+
+Deno.test("train() reports each epoch's loss as the mean over its samples: a short last batch weighs less", async () => {
+  // 20 samples in batches of 6: three of 6 and one of 2.
+  const r = await train({ ...base(), recordSteps: true, metrics: ["accuracy"] });
+  const sizes = [6, 6, 6, 2];
+  for (const [e, record] of r.history.epochs.entries()) {
+    const steps = r.history.steps.slice(4 * e, 4 * e + 4);
+    const weighted = steps.reduce((s, step, i) => s + step.loss * sizes[i], 0) / 20;
+    assert.ok(Math.abs(record.loss - weighted) < 1e-12, `epoch ${e + 1}: ${record.loss} against ${weighted}`);
+    const unweighted = steps.reduce((s, step) => s + step.loss, 0) / 4;
+    assert.ok(Math.abs(weighted - unweighted) > 1e-9, "the weights matter for this data");
+  }
+});

@@ -155,3 +155,71 @@ Deno.test("batch-norm plugin is registered with PyTorch's defaults", () => {
   assert.equal(plugin.name, "batch-norm");
   assert.deepEqual(plugin.defaults, { momentum: 0.1, epsilon: 1e-5, dtype: "float64" });
 });
+
+/**
+ * PyTorch's BatchNorm2d formulas for a `[B, C, H, W]` input, written out per
+ * channel c over its n = B·H·W values: y = (x − μ)/√(σ² + ε)·γ + β with the
+ * biased σ², running mean (1 − m)·r + m·μ, running variance (1 − m)·r + m·σ²·n/(n − 1).
+ */
+function torchBatchNorm2d(
+  x: number[][][][],
+  runningMean: number[],
+  runningVar: number[],
+  momentum: number,
+  epsilon: number,
+): { output: number[][][][]; runningMean: number[]; runningVar: number[] } {
+  const channels = x[0].length;
+  const output = x.map((sample) => sample.map((plane) => plane.map((row) => row.map(() => 0))));
+  const newMean: number[] = [], newVar: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    const values = x.flatMap((sample) => sample[c].flat());
+    const n = values.length;
+    const mu = values.reduce((a, b) => a + b, 0) / n;
+    const biased = values.reduce((a, v) => a + (v - mu) ** 2, 0) / n;
+    x.forEach((sample, b) =>
+      sample[c].forEach((row, i) =>
+        row.forEach((v, j) => (output[b][c][i][j] = (v - mu) / Math.sqrt(biased + epsilon)))
+      )
+    );
+    newMean.push((1 - momentum) * runningMean[c] + momentum * mu);
+    newVar.push((1 - momentum) * runningVar[c] + momentum * biased * n / (n - 1));
+  }
+  return { output, runningMean: newMean, runningVar: newVar };
+}
+
+Deno.test("batchNorm() on [B, C, H, W] follows PyTorch's BatchNorm2d: output, running mean and unbiased running variance", () => {
+  const x = [
+    [[[1, 2], [3, 4]], [[0, -1], [2, 5]]],
+    [[[2, 0], [1, -3]], [[4, 4], [1, 0.5]]],
+  ];
+  const layer = batchNorm();
+  const { params, state } = layer.init([2, 2, 2], new Random(0));
+  const r = layer.apply(params, state, tensor(x), { training: true });
+  const want = torchBatchNorm2d(x, [0, 0], [1, 1], 0.1, 1e-5);
+  const near = (got: ArrayLike<number>, expected: number[], what: string) =>
+    expected.forEach((v, i) => assert.ok(Math.abs(got[i] - v) < 1e-12, `${what}[${i}]: ${got[i]} against ${v}`));
+  near(r.output.data, want.output.flat(3), "output");
+  near(r.state.runningMean.data, want.runningMean, "runningMean");
+  near(r.state.runningVar.data, want.runningVar, "runningVar");
+  // The values PyTorch 1.13 prints for this input (torch.nn.BatchNorm2d(2), float64, training mode).
+  near(r.state.runningMean.data, [0.125, 0.19375], "PyTorch running_mean");
+  near(r.state.runningVar.data, [1.35, 1.3745535714285715], "PyTorch running_var");
+  near(
+    r.output.data.subarray(0, 4),
+    [-0.12598799768508506, 0.3779639930552551, 0.8819159837955952, 1.3858679745359352],
+    "PyTorch output",
+  );
+});
+
+Deno.test("batchNorm() trains on a batch of one image: n = H·W values per channel, as PyTorch counts them", () => {
+  const x = [[[[1, 2], [3, 4]], [[0, -1], [2, 5]]]];
+  const layer = batchNorm();
+  const { params, state } = layer.init([2, 2, 2], new Random(0));
+  const r = layer.apply(params, state, tensor(x), { training: true });
+  const want = torchBatchNorm2d(x, [0, 0], [1, 1], 0.1, 1e-5);
+  // PyTorch: running_var [1.0666666666666667, 1.6].
+  for (const [i, v] of [1.0666666666666667, 1.6].entries()) {
+    assert.ok(Math.abs(r.state.runningVar.data[i] - v) < 1e-12);
+    assert.ok(Math.abs(r.state.runningVar.data[i] - want.runningVar[i]) < 1e-12);
+  }
+});

@@ -65,3 +65,15 @@ Deno.test("softmax() throws on a non-integer axis or an unknown option", () => {
   });
   assert.throws(() => softmax({ dim: 1 } as never), /unknown option "dim"/);
 });
+
+Deno.test("softmax() on a rank-3 input normalizes along the last axis by default, not axis 1", () => {
+  const layer = softmax();
+  const x = tensor([[[1, 2, 3], [0, 0, 0]], [[-1, 5, 2], [3, 3, 1]]]);
+  const { output } = layer.apply({}, {}, x, { training: false });
+  const data = [...output.data];
+  for (let row = 0; row < 4; row++) {
+    const z = [...x.data.subarray(3 * row, 3 * row + 3)];
+    const e = z.map((v) => Math.exp(v - Math.max(...z))), s = e.reduce((a, b) => a + b, 0);
+    for (let j = 0; j < 3; j++) assert.ok(Math.abs(data[3 * row + j] - e[j] / s) < 1e-12, `row ${row}`);
+  }
+});

@@ -40,6 +40,19 @@ Deno.test("klDivergence() symmetric form clamps ln p at −100 so a zero target 
   close(out.item(), (0 - 0.25) * (-100 - Math.log(0.25)));
 });
 
+Deno.test("klDivergence() symmetric form with logTarget clamps a log-target of −∞ at −100 too", () => {
+  // p = e^t = 0 where t = −∞: the term is (0 − e^x)·(max(t, −100) − x), finite, as with a probability target of 0.
+  const x = [Math.log(0.25), Math.log(0.75)], t = [-Infinity, 0];
+  const out = klDivergence({ symmetric: true, logTarget: true, reduction: "sum" })(tensor([x]), tensor([t]));
+  const want = (0 - 0.25) * (-100 - x[0]) + (1 - 0.75) * (0 - x[1]);
+  assert.ok(Number.isFinite(out.item()), `finite, got ${out.item()}`);
+  close(out.item(), want);
+  const g = grad((z: Tensor) => klDivergence({ symmetric: true, logTarget: true, reduction: "sum" })(z, tensor([t])))(
+    tensor([x]),
+  );
+  assert.ok([...g.data].every(Number.isFinite), `finite gradient, got ${[...g.data]}`);
+});
+
 Deno.test("klDivergence() throws RangeError naming both shapes when they differ", () => {
   assert.throws(() => klDivergence()(logq, tensor([1, 0])), {
     name: "RangeError",

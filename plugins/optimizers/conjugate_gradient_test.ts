@@ -126,3 +126,26 @@ Deno.test("conjugateGradient() rejects out-of-range options", () => {
   });
   assert.throws(() => conjugateGradient({ curvatureStep: 1 as never }), TypeError);
 });
+
+Deno.test("conjugateGradient() takes the Polak–Ribière+ direction −g + max(0, (g·g − g·g₋)/‖g₋‖²)·d₋", () => {
+  // f(θ) = ½‖θ‖², so g = θ = (1, 2); a previous gradient and direction chosen so that PR+ and Fletcher–Reeves differ.
+  const f = (v: Tensor) => mul(sum(square(v)), 0.5);
+  const params = tensor([1, 2]);
+  const gPrev = [2, -0.9], dPrev = [-1, 0];
+  const state = {
+    step: 1,
+    previousGrad: tensor(gPrev),
+    direction: tensor(dPrev),
+    stepSize: 0.5,
+    slope: -1,
+    sinceRestart: 0,
+    restarts: 0,
+  };
+  const r = conjugateGradient().update(tensor([1, 2]), state, params, contextFor(f, params));
+  const g = [1, 2], gg = 5, gDotPrev = g[0] * gPrev[0] + g[1] * gPrev[1];
+  const beta = Math.max(0, (gg - gDotPrev) / (gPrev[0] ** 2 + gPrev[1] ** 2)); // 0.9979…; Fletcher–Reeves: 1.0395…
+  const want = g.map((gi, i) => -gi + beta * dPrev[i]);
+  const got = [...(r.state.direction as Tensor).data];
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-12, `direction ${got} against ${want}`);
+  assert.equal(r.state.restarts, 0, "no restart");
+});

@@ -28,3 +28,13 @@ Deno.test("l2() throws on a negative lambda or an unknown option", () => {
   });
   assert.throws(() => l2({ lamda: 1 } as never), /unknown option "lamda"/);
 });
+
+Deno.test("l2() leaves batch norm's shift β out like a bias, and keeps its scale γ", () => {
+  const params = {
+    dense: { weight: tensor([[1, 2]]), bias: tensor([5]) },
+    norm: { gamma: tensor([3]), beta: tensor([7]) },
+  };
+  // λ·(1² + 2² + 3²): the bias and β are not penalized.
+  assert.ok(Math.abs(l2({ lambda: 0.5 }).penalty!(params).item() - 0.5 * 14) < 1e-12);
+  assert.ok(Math.abs(l2({ lambda: 0.5, includeBiases: true }).penalty!(params).item() - 0.5 * (14 + 25 + 49)) < 1e-12);
+});

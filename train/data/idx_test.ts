@@ -58,3 +58,12 @@ Deno.test("readIdx() reads plain and gzip files, and names a corrupt gzip file",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parseIdx() reads shorts and ints big-endian, as the IDX format stores them", () => {
+  // Type 0x0b (short), shape [3]: 258 = 0x0102, −2 = 0xfffe, 1 = 0x0001.
+  const shorts = new Uint8Array([0, 0, 0x0b, 1, 0, 0, 0, 3, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x01]);
+  assert.deepEqual([...parseIdx(shorts).values], [258, -2, 1]);
+  // Type 0x0c (int), shape [2]: 16909060 = 0x01020304, −1.
+  const ints = new Uint8Array([0, 0, 0x0c, 1, 0, 0, 0, 2, 1, 2, 3, 4, 0xff, 0xff, 0xff, 0xff]);
+  assert.deepEqual([...parseIdx(ints).values], [16909060, -1]);
+});
