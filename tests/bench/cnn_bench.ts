@@ -67,6 +67,8 @@ import { predict } from "../../train/predict.ts";
 import { train } from "../../train/train.ts";
 
 const BATCH = 128, LEARNING_RATE = 1e-3, SEED = 0;
+/** Test images per forward pass, in every framework (it bounds the evaluation's activations). */
+const EVAL_BATCH = 500;
 const RUNS = ["gradflow-wasm", "gradflow-blas", "torch-1", "torch-all", "tfjs-wasm", "tfjs-wasm-tuned"];
 const OPTIONAL = ["gradflow-js", "tfjs-cpu"];
 
@@ -257,8 +259,8 @@ async function runGradflow(backendName: string, dir: string): Promise<void> {
   const seconds = (performance.now() - t0) / 1000, cpu = cpuSeconds() - cpu0;
   let correct = 0;
   const testCount = data.testY.length;
-  for (let i = 0; i < testCount; i += 1000) {
-    const rows = Math.min(1000, testCount - i);
+  for (let i = 0; i < testCount; i += EVAL_BATCH) {
+    const rows = Math.min(EVAL_BATCH, testCount - i);
     const chunk = new Tensor(data.testX.subarray(i * 784, (i + rows) * 784), [rows, 1, 28, 28]);
     correct += accuracyOf(predict(result, chunk).data, data.testY, i, rows);
   }
@@ -376,8 +378,8 @@ async function runTfjs(variant: "wasm" | "wasm-tuned" | "cpu", dir: string, step
   }
   const seconds = (performance.now() - t0) / 1000, cpu = cpuSeconds() - cpu0;
   let correct = 0;
-  for (let i = 0; i < data.testY.length; i += 1000) {
-    const rows = Math.min(1000, data.testY.length - i);
+  for (let i = 0; i < data.testY.length; i += EVAL_BATCH) {
+    const rows = Math.min(EVAL_BATCH, data.testY.length - i);
     const logits = tf.tidy(() =>
       forward(tf.tensor4d(data.testX.subarray(i * 784, (i + rows) * 784), [rows, 28, 28, 1]))
     );
@@ -446,7 +448,9 @@ function printTable(results: Result[], perEpochSteps: number) {
     console.log(
       `| ${r.name} | ${perEpoch(r).toFixed(1)} | ${(r.samples / r.seconds).toFixed(0)} | ${
         (r.cpuSeconds * perEpochSteps / r.steps).toFixed(1)
-      } | ${r.peakMiB.toFixed(0)} | ${(100 * r.accuracy).toFixed(2)}% | ${r.loss.toFixed(4)} | ${r.note ?? ""} |`,
+      } | ${(r.peakMiB ?? NaN).toFixed(0)} | ${(100 * r.accuracy).toFixed(2)}% | ${(r.loss ?? NaN).toFixed(4)} | ${
+        r.note ?? ""
+      } |`,
     );
   }
   const refs = ["torch-1", "tfjs-wasm-tuned", "tfjs-wasm"].map((n) => results.find((r) => r.name === n))
@@ -485,14 +489,10 @@ async function main() {
     );
     const self = new URL(import.meta.url).pathname;
     const deno = (worker: string, extra: string[] = []) =>
+      // All permissions: Deno reads /proc/self/status (the peak RSS) only with --allow-all.
       spawn(Deno.execPath(), [
         "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-ffi",
-        "--allow-sys",
-        "--allow-net",
+        "--allow-all",
         "--no-lock",
         self,
         "--worker",
