@@ -90,18 +90,23 @@ function time(layer: Layer, sample: number[], first: boolean): [number, number] 
   return [median(forward), median(backward)];
 }
 
-const { backends } = availableBackends();
-for (const backend of backends) {
-  if (only !== undefined && !only.includes(backend.name)) continue;
-  const previous = setBackend(backend as Backend);
-  console.log(`\n${backend.name}, batch ${batch}, float32 (median of ${repeats}, CPU ms)`);
-  console.log("| layer | forward | backward |\n| --- | ---: | ---: |");
-  let total = 0;
-  LAYERS.forEach(([name, layer, sample], i) => {
-    const [f, b] = time(layer, sample, i === 0);
-    total += f + b;
-    console.log(`| ${name} | ${f.toFixed(2)} | ${b.toFixed(2)} |`);
-  });
-  console.log(`| total | ${total.toFixed(1)} | |`);
-  setBackend(previous);
+function main() {
+  const { backends } = availableBackends();
+  for (const backend of backends) {
+    if (only !== undefined && !only.includes(backend.name)) continue;
+    const previous = setBackend(backend as Backend);
+    console.log(`\n${backend.name}, batch ${batch}, float32 (median of ${repeats}, CPU ms)`);
+    console.log("| layer | forward | backward |\n| --- | ---: | ---: |");
+    let total = 0;
+    LAYERS.forEach(([name, layer, sample], i) => {
+      const [f, b] = time(layer, sample, i === 0);
+      total += f + b;
+      console.log(`| ${name} | ${f.toFixed(2)} | ${b.toFixed(2)} |`);
+    });
+    console.log(`| total | ${total.toFixed(1)} | |`);
+    setBackend(previous);
+  }
 }
+
+// `deno bench` loads every *_bench.ts file: this one runs only under `deno run`.
+if (import.meta.main) main();
