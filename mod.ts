@@ -3,8 +3,8 @@
  *
  * The core gives tensors, a flow graph that differentiates any composition of
  * ops (to any order), and the plugin interfaces; every algorithm is a plugin,
- * grouped here by kind: `layers`, `losses`, `optimizers`, `regularizers`,
- * `schedulers`, `initializers`, `backends`.
+ * grouped here by kind: `layers`, `losses`, `metrics`, `optimizers`,
+ * `regularizers`, `schedulers`, `initializers`, `backends`.
  *
  * @example Fit y = 2x − 1 with the flow graph and SGD
  * ```ts
@@ -34,6 +34,7 @@ export { builtinPlugins, createRegistry, type CreateRegistryOptions } from "./pl
 export { loadPlugin, type LoadPluginOptions } from "./plugins/load_plugin.ts";
 export * as layers from "./plugins/layers/mod.ts";
 export * as losses from "./plugins/losses/mod.ts";
+export * as metrics from "./plugins/metrics/mod.ts";
 export * as optimizers from "./plugins/optimizers/mod.ts";
 export * as regularizers from "./plugins/regularizers/mod.ts";
 export * as schedulers from "./plugins/schedulers/mod.ts";

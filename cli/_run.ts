@@ -7,6 +7,7 @@
 
 import type { Registry } from "../core/registry.ts";
 import { checkpoints } from "../train/callbacks/checkpoints.ts";
+import { MODEL_FILE, saveModel } from "../train/model_io.ts";
 import { csvLogger } from "../train/callbacks/csv_logger.ts";
 import { jsonlLogger } from "../train/callbacks/jsonl_logger.ts";
 import { progressBar } from "../train/callbacks/progress_bar.ts";
@@ -45,6 +46,7 @@ export const RUN_FILES = {
   metrics: "metrics.jsonl",
   csv: "metrics.csv",
   checkpoint: "checkpoint",
+  model: MODEL_FILE,
   experiment: "experiment.json",
 };
 
@@ -91,7 +93,8 @@ export function experimentJson(experiment: Experiment): string {
 
 /**
  * Trains one experiment, writing metrics (JSONL and CSV), a checkpoint and
- * `experiment.json` into `out` as it goes.
+ * `experiment.json` into `out` as it goes, and the trained model
+ * (`model.safetensors`, the best epoch's weights with early stopping) at the end.
  *
  * @param experiment The checked experiment.
  * @param registry Where its names are looked up.
@@ -156,7 +159,7 @@ export async function runExperiment(
     epochs: experiment.epochs,
     batchSize: experiment.batchSize,
     batching: experiment.batching,
-    metrics: experiment.metrics,
+    metrics: experiment.metrics.map((m) => (typeof m === "string" ? m : { ...m })),
     seed: experiment.seed,
     ...(experiment.backend ? { backend: { ...experiment.backend } } : {}),
     earlyStopping: experiment.earlyStopping ?? false,
@@ -165,7 +168,9 @@ export async function runExperiment(
     registry,
     callbacks,
     ...(options.resume ? { resume: `${out}/${RUN_FILES.checkpoint}` } : {}),
+    progress: false,
   });
+  await saveModel(`${out}/${RUN_FILES.model}`, result);
   const seconds = (performance.now() - started) / 1000;
   const records: MetricRecord[] = [
     ...result.history.epochs.map((r) => ({ kind: "epoch", ...r })),

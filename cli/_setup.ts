@@ -10,6 +10,7 @@ import { nearestName, type Registry } from "../core/registry.ts";
 import { createRegistry } from "../plugins/mod.ts";
 import { loadPlugin } from "../plugins/load_plugin.ts";
 import { loadCsv } from "../train/data/csv.ts";
+import { circle } from "../train/data/circle.ts";
 import { function1d } from "../train/data/function_1d.ts";
 import { loadFashionMnist, loadMnist } from "../train/data/mnist.ts";
 import type { Dataset } from "../train/data/_rows.ts";
@@ -22,6 +23,7 @@ import {
   applyOverrides,
   type Experiment,
   type Overrides,
+  overrideSources,
   parseExperiment,
   type PluginReference,
 } from "./experiment.ts";
@@ -36,14 +38,22 @@ export interface RunData {
 
 type Loader = (options: Record<string, unknown>) => Dataset | Promise<Dataset | { train: Dataset; test: Dataset }>;
 
-/** The data sets an experiment can name, with their option keys' owners. */
-export const DATASETS: Readonly<Record<string, { loader: Loader; about: string }>> = {
+/**
+ * The data sets an experiment can name: the loader, a line about it, and the
+ * options that are file or folder paths (relative ones are read from the
+ * experiment file's folder).
+ */
+export const DATASETS: Readonly<Record<string, { loader: Loader; about: string; paths?: readonly string[] }>> = {
   "two-spirals": {
     loader: (o) => twoSpirals(o),
     about: "two interleaved spirals in 2-D (samples, turns, noise, seed, labels)",
   },
   "two-gaussians": { loader: (o) => twoGaussians(o), about: "two Gaussian clouds in 2-D, homework 2 of seed 000" },
   "xor": { loader: (o) => xor(o), about: "the four XOR points (or noisy copies)" },
+  "circle": {
+    loader: (o) => circle(o),
+    about: "a disc of one class inside a ring of the other (samples, noise, seed, labels)",
+  },
   "function-1d": {
     loader: (o) => function1d(o),
     about: "samples of a 1-D function, for universal approximation (seed 003)",
@@ -59,21 +69,114 @@ export const DATASETS: Readonly<Record<string, { loader: Loader; about: string }
       return loadCsv(path, rest);
     },
     about: "a CSV file with a header (path, target, features, delimiter)",
+    paths: ["path"],
   },
-  "mnist": { loader: (o) => loadMnist(o), about: "MNIST IDX files (dir, normalize, flatten, channels, labels, limit)" },
+  "mnist": {
+    loader: (o) => loadMnist(o),
+    about: "MNIST IDX files (dir, normalize, flatten, channels, labels, limit)",
+    paths: ["dir"],
+  },
   "fashion-mnist": {
     loader: (o) => loadFashionMnist(o),
     about: "Fashion-MNIST IDX files (dir, normalize, flatten, channels, labels, limit)",
+    paths: ["dir"],
   },
 };
 
+/** The working directory as a file URL ending in a slash. */
+function cwdUrl(): URL {
+  const cwd = Deno.cwd().replaceAll("\\", "/");
+  return new URL(`file://${cwd.startsWith("/") ? "" : "/"}${cwd.replaceAll("%", "%25").replaceAll("#", "%23")}/`);
+}
+
 /** The experiment's folder as a file URL, for its relative plugin paths. */
 function folderUrl(path: string): URL {
-  return new URL(".", new URL(path, `file://${Deno.cwd().replaceAll("\\", "/")}/`));
+  return new URL(".", new URL(path.replaceAll("%", "%25").replaceAll("#", "%23"), cwdUrl()));
+}
+
+/** Whether a specifier is a URL (`https:`, `file:`) rather than a path (Windows drive letters are paths). */
+function isUrl(specifier: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(specifier) && !/^[a-zA-Z]:[\\/]/.test(specifier);
+}
+
+/**
+ * A path made absolute against a folder URL (unchanged when it is absolute already).
+ *
+ * @param path A file or folder path.
+ * @param base The folder, as a file URL.
+ * @returns The absolute path.
+ */
+function absolutePath(path: string, base: URL): string {
+  if (path.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(path)) return path;
+  return decodeURIComponent(new URL(path.replaceAll("%", "%25").replaceAll("#", "%23"), base).pathname);
+}
+
+/** The data section's file and folder options made absolute against `base` (those already absolute unchanged). */
+function resolveDataPaths(json: unknown, base: URL): void {
+  const data = (json as { data?: unknown } | null)?.data;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return;
+  const d = data as Record<string, unknown>;
+  for (const key of DATASETS[String(d.name)]?.paths ?? []) {
+    if (typeof d[key] === "string" && d[key] !== "") d[key] = absolutePath(d[key] as string, base);
+  }
+}
+
+/**
+ * A `--plugin` value as the experiment records it: a URL, or a path made an
+ * absolute file URL against the working directory (loading options after `#` kept).
+ *
+ * @param specifier The flag's value.
+ * @returns The reference.
+ *
+ * @example
+ * ```ts
+ * import { pluginReference } from "./_setup.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(pluginReference("https://example.org/lion.ts#sha256=ab"), { url: "https://example.org/lion.ts#sha256=ab" });
+ * assert.match(pluginReference("examples/plugins/lion.ts").url, /^file:\/\/\/.*\/examples\/plugins\/lion\.ts$/);
+ * ```
+ */
+export function pluginReference(specifier: string): PluginReference {
+  if (isUrl(specifier)) return { url: specifier };
+  const hash = specifier.lastIndexOf("#");
+  const [path, fragment] = hash === -1 ? [specifier, ""] : [specifier.slice(0, hash), specifier.slice(hash)];
+  const encoded = path.replaceAll("\\", "/").replaceAll("%", "%25").replaceAll("?", "%3F").replaceAll("#", "%23");
+  return { url: new URL(/^[a-zA-Z]:\//.test(encoded) ? `/${encoded}` : encoded, cwdUrl()).href + fragment };
+}
+
+/**
+ * The plugins a run loads: those given with `--plugin` first, then the
+ * experiment's own, each URL once (a `--plugin` wins over the same URL in the file).
+ *
+ * @param flags The `--plugin` values.
+ * @param own The experiment's `plugins`.
+ * @returns The references, in loading order.
+ *
+ * @example
+ * ```ts
+ * import { withPluginFlags } from "./_setup.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const refs = withPluginFlags(["https://a.org/x.ts"], [{ url: "https://a.org/x.ts" }, { url: "https://b.org/y.ts" }]);
+ * assert.deepEqual(refs.map((r) => r.url), ["https://a.org/x.ts", "https://b.org/y.ts"]);
+ * ```
+ */
+export function withPluginFlags(flags: readonly string[], own: readonly PluginReference[]): PluginReference[] {
+  const out: PluginReference[] = [];
+  const key = (r: PluginReference) => r.url.replace(/#.*$/, "");
+  for (const ref of [...flags.map(pluginReference), ...own]) {
+    if (!out.some((r) => key(r) === key(ref))) out.push(ref);
+  }
+  return out;
 }
 
 /**
  * Reads an experiment file, applies the command-line overrides, and checks it.
+ * Relative paths in the file (plugins, data files and folders) are read from
+ * the file's folder, and relative data paths given by `--set` from the working
+ * directory; the experiment holds them absolute, so that `experiment.json` in
+ * the run folder runs again from anywhere.
  *
  * Needs read access to the file.
  *
@@ -108,13 +211,14 @@ export async function readExperiment(path: string, overrides: Overrides): Promis
   } catch (error) {
     throw new UsageError(`Cannot read ${path} as it is not valid JSON: ${(error as Error).message}`);
   }
-  const experiment = parseExperiment(applyOverrides(json, overrides), path);
+  resolveDataPaths(json, folderUrl(path));
+  const changed = applyOverrides(json, overrides);
+  resolveDataPaths(changed, cwdUrl());
+  const experiment = parseExperiment(changed, path, overrideSources(json, overrides));
   // Plugin paths in the file are relative to the file; URLs stay as they are.
   experiment.plugins = experiment.plugins.map((p) => ({
     ...p,
-    url: /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(p.url) && !/^[a-zA-Z]:[\\/]/.test(p.url)
-      ? p.url
-      : new URL(p.url, folderUrl(path)).href,
+    url: isUrl(p.url) ? p.url : new URL(p.url, folderUrl(path)).href,
   }));
   return experiment;
 }
@@ -185,6 +289,17 @@ export function checkChoices(experiment: Experiment, registry: Registry): void {
     registry.create("regularizer", name, options);
   }
   resolveModel(structuredClone(experiment.model), registry);
+  for (const m of experiment.metrics) {
+    if (typeof m === "string") registry.create("metric", m);
+    else {
+      const { name, ...options } = m;
+      registry.create("metric", name, options);
+    }
+  }
+  if (experiment.backend) {
+    const { name, ...options } = experiment.backend;
+    registry.create("backend", name, options);
+  }
 }
 
 /**
@@ -220,7 +335,14 @@ export async function loadData(experiment: Experiment): Promise<RunData> {
       }`,
     );
   }
-  const loaded = await entry.loader(options);
+  let loaded: Awaited<ReturnType<Loader>>;
+  try {
+    loaded = await entry.loader(options);
+  } catch (error) {
+    // A missing file is a usage error, said in one line (the loaders name the file).
+    if (error instanceof Deno.errors.NotFound) throw new UsageError((error as Error).message);
+    throw error;
+  }
   const split = "train" in loaded && "test" in loaded ? loaded : null;
   const train = split ? split.train : loaded as Dataset;
   if (experiment.validation === "test") {

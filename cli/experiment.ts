@@ -53,8 +53,8 @@ export interface Experiment {
   batchSize: number;
   /** How samples are grouped into updates. */
   batching: "full" | "single" | "minibatch-fixed" | "minibatch-shuffled";
-  /** Metrics besides the loss. */
-  metrics: string[];
+  /** Metrics besides the loss: names, or `{ "name", ...options }`. */
+  metrics: (string | PluginChoice)[];
   /** Early-stopping options, `true` for the defaults, or `null`. */
   earlyStopping: Record<string, unknown> | true | null;
   /** Keep a record per update (and chart the loss per iteration). */
@@ -86,7 +86,7 @@ export const EXPERIMENT_KEYS: Readonly<Record<keyof Experiment | "$schema", stri
   epochs: "an integer ≥ 1",
   batchSize: "an integer ≥ 1",
   batching: BATCHINGS.map((b) => JSON.stringify(b)).join(", "),
-  metrics: 'an array of metric names ("loss", "accuracy")',
+  metrics: 'an array of metrics, each a name ("accuracy", "f1") or { "name", ...options }',
   earlyStopping: 'true, false, or { "monitor", "patience", "minDelta", "mode", "restoreBest" }',
   recordSteps: "true or false",
   gradientNorms: "true or false",
@@ -111,16 +111,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * The error for a key that is not in `known`, naming the nearest known one.
  *
- * @param source The file, for the message.
+ * @param culprit `Cannot read <file>` or, when a flag set the key, `Cannot use <flag>`.
  * @param where The object the key is in (`""` for the top level).
  * @param key The unknown key.
  * @param known The keys allowed there.
  * @returns A {@linkcode UsageError}.
  */
-function unknownKey(source: string, where: string, key: string, known: readonly string[]): UsageError {
+function unknownKey(culprit: string, where: string, key: string, known: readonly string[]): UsageError {
   const near = nearestName(key, known);
   return new UsageError(
-    `Cannot read ${source} as ${where ? `${where} has` : "it has"} an unknown key "${key}"${
+    `${culprit} as ${where ? `${where} has` : "it has"} an unknown key "${key}"${
       near ? ` (did you mean "${near}"?)` : ""
     }: known keys are ${known.join(", ")}`,
   );
@@ -133,6 +133,8 @@ function unknownKey(source: string, where: string, key: string, known: readonly 
  *
  * @param value The parsed JSON.
  * @param source The file name, for messages; its base name is the default `name`.
+ * @param flags For each top-level key a command-line flag set, the flag as typed (from
+ *   {@linkcode overrideSources}): a bad value there is blamed on the flag, not the file.
  * @returns The experiment.
  * @throws {UsageError} For an unknown key (with the nearest known key), a missing required key, or a bad value.
  *
@@ -150,15 +152,23 @@ function unknownKey(source: string, where: string, key: string, known: readonly 
  * );
  * ```
  */
-export function parseExperiment(value: unknown, source: string): Experiment {
+export function parseExperiment(
+  value: unknown,
+  source: string,
+  flags: Readonly<Record<string, string>> = {},
+): Experiment {
+  const culprit = (key: string) => {
+    const flag = flags[key.split(/[.[]/)[0]];
+    return flag === undefined ? `Cannot read ${source}` : `Cannot use ${flag}`;
+  };
   const fail = (key: string, current: unknown, requirement = EXPERIMENT_KEYS[key as keyof Experiment]): never => {
-    throw new UsageError(`Cannot read ${source} as "${key}" must be ${requirement}: current value is ${show(current)}`);
+    throw new UsageError(`${culprit(key)} as "${key}" must be ${requirement}: current value is ${show(current)}`);
   };
   if (!isRecord(value)) {
     throw new UsageError(`Cannot read ${source} as it must be a JSON object: current value is ${show(value)}`);
   }
   const known = Object.keys(EXPERIMENT_KEYS);
-  for (const key of Object.keys(value)) if (!known.includes(key)) throw unknownKey(source, "", key, known);
+  for (const key of Object.keys(value)) if (!known.includes(key)) throw unknownKey(culprit(key), "", key, known);
   for (const key of REQUIRED) {
     if (value[key] === undefined) fail(key, undefined, `given (${EXPERIMENT_KEYS[key]})`);
   }
@@ -204,7 +214,9 @@ export function parseExperiment(value: unknown, source: string): Experiment {
       if (typeof p === "string" && p !== "") return plugins.push({ url: p });
       if (isRecord(p)) {
         for (const key of Object.keys(p)) {
-          if (key !== "url" && key !== "sha256") throw unknownKey(source, `plugins[${i}]`, key, ["url", "sha256"]);
+          if (key !== "url" && key !== "sha256") {
+            throw unknownKey(culprit("plugins"), `plugins[${i}]`, key, ["url", "sha256"]);
+          }
         }
         if (typeof p.url === "string" && p.url !== "" && (p.sha256 === undefined || typeof p.sha256 === "string")) {
           return plugins.push(p.sha256 === undefined ? { url: p.url } : { url: p.url, sha256: p.sha256 as string });
@@ -236,17 +248,21 @@ export function parseExperiment(value: unknown, source: string): Experiment {
     regularizers = (v.regularizers as unknown[]).map((r, i) => choice(`regularizers[${i}]`, r));
   }
 
-  let metrics: string[] = [];
+  let metrics: (string | PluginChoice)[] = [];
   if (v.metrics !== undefined) {
-    if (!Array.isArray(v.metrics) || !v.metrics.every((m) => typeof m === "string")) fail("metrics", v.metrics);
-    metrics = (v.metrics as string[]).filter((m) => m !== "loss");
+    if (!Array.isArray(v.metrics)) fail("metrics", v.metrics);
+    metrics = (v.metrics as unknown[]).filter((m) => m !== "loss").map((m, i) =>
+      typeof m === "string" ? choice(`metrics[${i}]`, m).name : choice(`metrics[${i}]`, m)
+    );
   }
 
   let earlyStopping: Experiment["earlyStopping"] = null;
   if (v.earlyStopping === true) earlyStopping = true;
   else if (isRecord(v.earlyStopping)) {
     for (const key of Object.keys(v.earlyStopping)) {
-      if (!EARLY_STOPPING_KEYS.includes(key)) throw unknownKey(source, '"earlyStopping"', key, EARLY_STOPPING_KEYS);
+      if (!EARLY_STOPPING_KEYS.includes(key)) {
+        throw unknownKey(culprit("earlyStopping"), '"earlyStopping"', key, EARLY_STOPPING_KEYS);
+      }
     }
     earlyStopping = { ...v.earlyStopping };
   } else if (v.earlyStopping !== undefined && v.earlyStopping !== false) fail("earlyStopping", v.earlyStopping);
@@ -321,6 +337,53 @@ export interface Overrides {
   backend?: string;
   /** `path=value` assignments, e.g. `optimizer.momentum=0.9`, `data.samples=100` (values are JSON or plain text). */
   set?: readonly string[];
+}
+
+/**
+ * Which flag set each top-level key of an experiment, as the user typed it,
+ * so that a bad value is blamed on the flag (`--set batchSize=0`) rather than
+ * on the file. A later `--set` of the same key wins, as it does when applied.
+ *
+ * @param json The parsed experiment file (to know whether `--learning-rate` goes to the scheduler).
+ * @param overrides The flags given.
+ * @returns The flag for each key it set.
+ *
+ * @example
+ * ```ts
+ * import { overrideSources } from "./experiment.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(overrideSources({}, { epochs: 5, set: ["batchSize=0", "data.samples=9"] }), {
+ *   epochs: "--epochs 5",
+ *   batchSize: "--set batchSize=0",
+ *   data: "--set data.samples=9",
+ * });
+ * ```
+ */
+export function overrideSources(json: unknown, overrides: Overrides): Record<string, string> {
+  const sources: Record<string, string> = {};
+  const flags: [keyof Overrides, string, string][] = [
+    ["optimizer", "optimizer", "--optimizer"],
+    ["loss", "loss", "--loss"],
+    ["backend", "backend", "--backend"],
+    ["epochs", "epochs", "--epochs"],
+    ["batchSize", "batchSize", "--batch-size"],
+    ["batching", "batching", "--batching"],
+    ["seed", "seed", "--seed"],
+    ["out", "out", "--out"],
+  ];
+  for (const [option, key, flag] of flags) {
+    if (overrides[option] !== undefined) sources[key] = `${flag} ${overrides[option]}`;
+  }
+  if (overrides.learningRate !== undefined) {
+    const scheduler = isRecord(json) && json.scheduler !== undefined && json.scheduler !== null;
+    sources[scheduler ? "scheduler" : "optimizer"] = `--learning-rate ${overrides.learningRate}`;
+  }
+  for (const assignment of overrides.set ?? []) {
+    const key = assignment.slice(0, Math.max(0, assignment.indexOf("="))).split(".")[0];
+    if (key !== "") sources[key] = `--set ${assignment}`;
+  }
+  return sources;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyOverrides, parseExperiment } from "./experiment.ts";
+import { applyOverrides, EXPERIMENT_KEYS, parseExperiment } from "./experiment.ts";
 import { UsageError } from "./_errors.ts";
 
 const MINIMAL = { data: "xor", model: [{ name: "dense", units: 1 }], loss: "mse", optimizer: "sgd" };
@@ -129,7 +129,9 @@ Deno.test("parseExperiment() reads a backend, and --backend overrides it", () =>
 Deno.test("the CNN experiment file parses, and every plugin it names accepts its options", async () => {
   const { checkChoices } = await import("./_setup.ts");
   const { createRegistry } = await import("../plugins/mod.ts");
-  const json = JSON.parse(await Deno.readTextFile(new URL("../examples/experiments/fashion_cnn.json", import.meta.url)));
+  const json = JSON.parse(
+    await Deno.readTextFile(new URL("../examples/experiments/fashion_cnn.json", import.meta.url)),
+  );
   const e = parseExperiment(json, "fashion_cnn.json");
   assert.equal(e.validation, "test");
   assert.deepEqual(e.data, { name: "fashion-mnist", channels: true, labels: "index" });
@@ -146,4 +148,11 @@ Deno.test("the CNN experiment file parses, and every plugin it names accepts its
     "dense",
   ]);
   checkChoices(e, createRegistry());
+});
+
+Deno.test("cli/README.md documents every key of the experiment file", async () => {
+  const readme = await Deno.readTextFile(new URL("./README.md", import.meta.url));
+  const table = readme.slice(readme.indexOf("| key "), readme.indexOf("Any other key is an error"));
+  const documented = [...table.matchAll(/^\| `([^`]+)` /gm)].map((m) => m[1]);
+  assert.deepEqual(documented.toSorted(), Object.keys(EXPERIMENT_KEYS).toSorted());
 });

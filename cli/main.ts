@@ -1,6 +1,7 @@
 /**
- * The gradflow command line: train an experiment from a JSON file, compare
- * optimizers, list plugins, check gradients, redraw charts.
+ * The gradflow command line: train an experiment from a JSON file, evaluate
+ * and predict with the trained model, print its summary, compare optimizers,
+ * list plugins, check gradients, redraw charts.
  *
  *   deno run --allow-read=. --allow-write=runs cli/main.ts train examples/experiments/spirals.json
  *   deno task gradflow list optimizer
@@ -13,9 +14,12 @@
 
 import { _oneLine, EXIT, UsageError } from "./_errors.ts";
 import { COMPARE_HELP, compareCommand } from "./commands/compare.ts";
+import { EVALUATE_HELP, evaluateCommand } from "./commands/evaluate.ts";
 import { GRADCHECK_HELP, gradcheckCommand } from "./commands/gradcheck.ts";
 import { LIST_HELP, listCommand } from "./commands/list.ts";
 import { PLOT_HELP, plotCommand } from "./commands/plot.ts";
+import { PREDICT_HELP, predictCommand } from "./commands/predict.ts";
+import { SUMMARY_HELP, summaryCommand } from "./commands/summary.ts";
 import { TRAIN_HELP, trainCommand } from "./commands/train.ts";
 import { nearestName } from "../core/registry.ts";
 
@@ -29,6 +33,9 @@ Usage: gradflow <command> [arguments] [flags]
 
 Commands:
   train <experiment.json>      train an experiment described by a JSON file
+  evaluate <run> <data>        the loss and metrics of a trained model on data (text, JSON or CSV)
+  predict <run> <data>         a trained model's outputs on data (CSV or JSON)
+  summary <experiment.json>    the model's layers, output shapes and parameter counts
   compare <experiment.json>    train it once per optimizer (--optimizers sgd,adam); one chart, one table
   list [kind]                  the registered plugins, with their options and defaults
   gradcheck <kind> <name>      check a plugin's gradients against finite differences
@@ -44,6 +51,9 @@ Permissions: see cli/README.md (train needs --allow-read=. --allow-write=runs).
 
 const COMMANDS: Record<string, { run: (args: readonly string[]) => Promise<number>; help: string }> = {
   train: { run: trainCommand, help: TRAIN_HELP },
+  evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
+  predict: { run: predictCommand, help: PREDICT_HELP },
+  summary: { run: summaryCommand, help: SUMMARY_HELP },
   compare: { run: compareCommand, help: COMPARE_HELP },
   list: { run: listCommand, help: LIST_HELP },
   gradcheck: { run: gradcheckCommand, help: GRADCHECK_HELP },

@@ -324,10 +324,11 @@ export function treeDot(a: Tree, b: Tree): Tensor {
  * finite difference): the gradient of `⟨∇f(x), v⟩`, computed by running the
  * backward pass through the flow graph a second time. Costs about two gradients.
  *
+ * Curried like {@linkcode grad} — `hvp(f)(x, v)` (JAX's `jvp(grad(f), …)`
+ * idiom) — or called at once, `hvp(f, x, v)`; both give the same.
+ *
  * @param f The scalar function.
- * @param x The point.
- * @param v The direction, with the structure of `x`.
- * @returns `H(x)·v`, with the structure of `x`.
+ * @returns `(x, v) ⇒ H(x)·v`, with the structure of `x`.
  *
  * @example For f(x) = Σ x³, H = diag(6x)
  * ```ts
@@ -337,11 +338,43 @@ export function treeDot(a: Tree, b: Tree): Tensor {
  * import assert from "node:assert/strict";
  *
  * const f = (x: Tensor) => sum(mul(square(x), x));
+ * assert.deepEqual(hvp(f)(tensor([1, 2]), tensor([1, 1])).toArray(), [6, 12]);
  * assert.deepEqual(hvp(f, tensor([1, 2]), tensor([1, 1])).toArray(), [6, 12]);
  * ```
  */
-export function hvp<T extends Tree>(f: (x: T) => Tensor, x: T, v: T): T {
-  return grad((y: T) => treeDot(grad(f)(y), v))(x);
+export function hvp<T extends Tree>(f: (x: T) => Tensor): (x: T, v: T) => T;
+/**
+ * The Hessian-vector product `H(x)·v` at once (see the curried form).
+ *
+ * @param f The scalar function.
+ * @param x The point.
+ * @param v The direction, with the structure of `x`.
+ * @returns `H(x)·v`, with the structure of `x`.
+ */
+export function hvp<T extends Tree>(f: (x: T) => Tensor, x: T, v: T): T;
+export function hvp<T extends Tree>(f: (x: T) => Tensor, ...point: T[]): T | ((x: T, v: T) => T) {
+  if (typeof f !== "function") {
+    throw new TypeError(
+      `Cannot compute a Hessian-vector product as f must be a function: current value is ${typeof f}`,
+    );
+  }
+  const at = (x: T, v: T): T => {
+    if (x === undefined || v === undefined) {
+      throw new TypeError(
+        "Cannot compute a Hessian-vector product as it needs a point x and a direction v: call hvp(f)(x, v) or hvp(f, x, v)",
+      );
+    }
+    return grad((y: T) => treeDot(grad(f)(y), v))(x);
+  };
+  if (point.length === 0) return at;
+  if (point.length !== 2) {
+    throw new TypeError(
+      `Cannot compute a Hessian-vector product as it takes f, then x and v: call hvp(f)(x, v) or hvp(f, x, v): current number of arguments is ${
+        point.length + 1
+      }`,
+    );
+  }
+  return at(point[0], point[1]);
 }
 
 /**

@@ -194,3 +194,11 @@ Deno.test("grad() does not mutate its inputs", () => {
   assert.deepEqual(x.toArray(), [1, 2, 3]);
   assert.equal(x._node, null);
 });
+
+Deno.test("hvp() is curried like grad(): hvp(f)(x, v) equals hvp(f, x, v)", () => {
+  const f = (x: Tensor) => sum(mul(square(x), x));
+  const x = tensor([1, -2, 0.5]), v = tensor([0.3, 1, -1]);
+  assert.deepEqual(hvp(f)(x, v).toArray(), hvp(f, x, v).toArray());
+  assert.deepEqual(hvp(f)(x, v).toArray(), [6 * 0.3, 6 * -2, 6 * 0.5 * -1]);
+  assert.throws(() => (hvp(f) as (x: Tensor) => Tensor)(x), /needs a point x and a direction v: call hvp\(f\)\(x, v\)/);
+});

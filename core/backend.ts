@@ -12,6 +12,7 @@
 import type { DType, TypedArray } from "./tensor.ts";
 import { createWasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
 import { type Window2d, windowKernels } from "./backend_conv.ts";
+import * as libm from "./libm.ts";
 
 export type { Window2d } from "./backend_conv.ts";
 
@@ -197,35 +198,49 @@ export interface AdamStepScalars {
 
 type UnaryLoop = (x: TypedArray, out: TypedArray) => void;
 
+/**
+ * The loops are recompiled from their source text (see {@linkcode recompile}), so they reach gradflow's
+ * elementary functions (libm.ts: the same bits on every engine, unlike `Math.exp`) through a global.
+ */
+const LIBM = Symbol.for("gradflow.libm@1");
+(globalThis as Record<symbol, unknown>)[LIBM] ??= libm;
+type Libm = typeof libm;
+
 const unaryLoops: Record<UnaryKernel, UnaryLoop> = {
   neg: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = -x[i];
   },
   exp: (x, o) => {
-    for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]);
+    const { exp } = (globalThis as Record<symbol, Libm>)[Symbol.for("gradflow.libm@1")];
+    for (let i = 0; i < x.length; i++) o[i] = exp(x[i]);
   },
   log: (x, o) => {
-    for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]);
+    const { log } = (globalThis as Record<symbol, Libm>)[Symbol.for("gradflow.libm@1")];
+    for (let i = 0; i < x.length; i++) o[i] = log(x[i]);
   },
   sqrt: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]);
   },
   sin: (x, o) => {
-    for (let i = 0; i < x.length; i++) o[i] = Math.sin(x[i]);
+    const { sin } = (globalThis as Record<symbol, Libm>)[Symbol.for("gradflow.libm@1")];
+    for (let i = 0; i < x.length; i++) o[i] = sin(x[i]);
   },
   cos: (x, o) => {
-    for (let i = 0; i < x.length; i++) o[i] = Math.cos(x[i]);
+    const { cos } = (globalThis as Record<symbol, Libm>)[Symbol.for("gradflow.libm@1")];
+    for (let i = 0; i < x.length; i++) o[i] = cos(x[i]);
   },
   tanh: (x, o) => {
-    for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]);
+    const { tanh } = (globalThis as Record<symbol, Libm>)[Symbol.for("gradflow.libm@1")];
+    for (let i = 0; i < x.length; i++) o[i] = tanh(x[i]);
   },
   sigmoid: (x, o) => {
+    const { exp } = (globalThis as Record<symbol, Libm>)[Symbol.for("gradflow.libm@1")];
     // Stable in both tails: never exponentiates a large positive number.
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
-      if (v >= 0) o[i] = 1 / (1 + Math.exp(-v));
+      if (v >= 0) o[i] = 1 / (1 + exp(-v));
       else {
-        const e = Math.exp(v);
+        const e = exp(v);
         o[i] = e / (1 + e);
       }
     }
@@ -823,7 +838,7 @@ const sourceLoops: Loops = {
  * feedback for it apart from `fn`'s. The `tag` goes into the source (as the
  * name `${name}_${tag}`): the engine caches compiled code by source text, and
  * two copies with the same text would share their feedback again. `fn` must use only its parameters
- * and globals. Where code cannot be compiled at run time (a content security
+ * and globals (libm.ts's functions through `Symbol.for("gradflow.libm@1")`). Where code cannot be compiled at run time (a content security
  * policy without `unsafe-eval`), `fn` itself: the same results, slower.
  */
 function recompile<F>(fn: F, tag: string, name: string): F {

@@ -1,7 +1,8 @@
 /**
  * The contracts between gradflow and its plugins: what a layer, loss,
- * optimizer, regularizer, scheduler and initializer are, and the versioned
- * descriptor a plugin module exports.
+ * metric, optimizer, regularizer, scheduler and initializer are, what a
+ * plugin's `create` is given, and the versioned descriptor a plugin module
+ * exports.
  *
  * Everything here is a type; the module has no runtime code of its own
  * besides {@linkcode PLUGIN_KINDS} and {@linkcode API_VERSION}.
@@ -9,6 +10,7 @@
  * @module
  */
 
+import type * as GradflowModule from "./api.ts";
 import type { Backend } from "./backend.ts";
 import type { Random } from "./random.ts";
 import type { DType, Tensor } from "./tensor.ts";
@@ -23,6 +25,57 @@ export type Scheduler = (step: number) => number;
 
 /** A fixed step size or a {@linkcode Scheduler}. */
 export type LearningRate = number | Scheduler;
+
+/**
+ * A schedule that also reacts, at the end of each epoch, to a value the run
+ * records (the validation loss, say): PyTorch's `ReduceLROnPlateau`. The
+ * trainer keeps its state, passes the monitored value to `observe` after each
+ * epoch, asks `rate` for the learning rate of every step, and saves the state
+ * in checkpoints, so a resumed run continues exactly. Called as a plain
+ * {@linkcode Scheduler}, it gives the rate before any reduction.
+ */
+export interface AdaptiveScheduler {
+  /** The learning rate before any reduction (so it works where a plain schedule is expected). */
+  (step: number): number;
+  /** The record key watched (`"valLoss"`). */
+  readonly monitor: string;
+  /** The state before the first epoch (plain data, for checkpoints). */
+  init(): StateValue;
+  /** The learning rate of step `step` (0 for the first update) in this state. */
+  rate(state: StateValue, step: number): number;
+  /** The state after an epoch whose monitored value was `value`. */
+  observe(state: StateValue, value: number): StateValue;
+}
+
+/** What a metric gives: one number, or named numbers (per class, say), recorded as `name.key`. */
+export type MetricValue = number | Readonly<Record<string, number>>;
+
+/**
+ * A metric: a figure of merit over many batches of predictions and targets,
+ * accumulated like Keras's stateful metrics (`update_state`, `result`), so that
+ * figures that are not averages of per-batch values (precision, F1, ROC AUC)
+ * are exact over an epoch or a data set.
+ */
+export interface Metric<S = unknown> {
+  /** The key in history records, camelCase (`"accuracy"`; its validation value is `"valAccuracy"`). */
+  readonly name: string;
+  /** Whether a larger value is better (`true` for scores, `false` for errors); absent for tables such as a confusion matrix. */
+  readonly higherIsBetter?: boolean;
+  /** The empty accumulator. */
+  init(): S;
+  /**
+   * Adds a batch. The caller passes each state once, so `update` may change it
+   * in place and return it.
+   *
+   * @param state The accumulator from `init` or the previous `update`.
+   * @param predictions The model's outputs, batch axis first.
+   * @param targets The targets, batch axis first.
+   * @returns The accumulator with the batch added.
+   */
+  update(state: S, predictions: Tensor, targets: Tensor): S;
+  /** The value over every batch added (it does not change the state). */
+  result(state: S): MetricValue;
+}
 
 /**
  * Makes a tensor of the given shape with random or fixed values. For a
@@ -218,6 +271,8 @@ export interface PluginKinds {
   layer: Layer;
   /** A loss function. */
   loss: Loss;
+  /** A metric. */
+  metric: Metric;
   /** An optimizer (or gradient transformation). */
   optimizer: Optimizer;
   /** A regularizer. */
@@ -237,6 +292,7 @@ export type PluginKind = keyof PluginKinds;
 export const PLUGIN_KINDS: readonly PluginKind[] = Object.freeze([
   "layer",
   "loss",
+  "metric",
   "optimizer",
   "regularizer",
   "scheduler",
@@ -248,13 +304,40 @@ export const PLUGIN_KINDS: readonly PluginKind[] = Object.freeze([
 export const API_VERSION = 1;
 
 /**
+ * gradflow's computing API, as a registry hands it to plugins: the module
+ * `core/api.ts` (tensors, ops, autodiff, trees, `Random`, option checks).
+ */
+export type GradflowApi = typeof GradflowModule;
+
+/** A plugin given by name, or by name and options: `"adam"`, `{ name: "adam", learningRate: 0.01 }`. */
+export type PluginSpecifier = string | { readonly name: string; readonly [option: string]: unknown };
+
+/**
+ * What a plugin's `create` receives besides its options, from the registry that
+ * creates it. A plugin loaded by URL computes with `gradflow` (its host's copy)
+ * instead of importing gradflow itself; a plugin built from others (`chain`)
+ * creates them with `create`.
+ */
+export interface CreateContext {
+  /** gradflow's computing API, the host's own copy (see {@linkcode GradflowApi}). */
+  readonly gradflow: GradflowApi;
+  /**
+   * Creates another plugin from the same registry.
+   *
+   * @param kind The plugin kind.
+   * @param spec Its name, or `{ name, ...options }`.
+   * @returns What that plugin creates.
+   */
+  create<K extends PluginKind>(kind: K, spec: PluginSpecifier): PluginKinds[K];
+}
+
+/**
  * The descriptor a plugin module exports as its default: everything the
  * registry, the CLI and `list` need to know about one algorithm.
  *
- * @example A third-party loss plugin
+ * @example A third-party loss plugin that computes with its host's gradflow
  * ```ts
  * import type { Plugin } from "./interfaces.ts";
- * import { abs, mean, sub } from "./ops/mod.ts";
  *
  * const plugin: Plugin<"loss", Record<string, never>> = {
  *   apiVersion: 1,
@@ -262,7 +345,7 @@ export const API_VERSION = 1;
  *   name: "mean-absolute-error",
  *   description: "Mean of |prediction − target|.",
  *   defaults: {},
- *   create: () => (p, t) => mean(abs(sub(p, t))),
+ *   create: (_options, { gradflow: { abs, mean, sub } }) => (p, t) => mean(abs(sub(p, t))),
  * };
  * export default plugin;
  * ```
@@ -278,6 +361,14 @@ export interface Plugin<K extends PluginKind = PluginKind, O = Record<string, un
   readonly description?: string;
   /** The option defaults, for `list` and documentation. */
   readonly defaults?: Readonly<Partial<O>>;
-  /** Builds the algorithm; validates its options and throws a clear error on bad ones. */
-  create(options?: O): PluginKinds[K];
+  /** The options that have no default and must be given, each with what it must be, for `list`. */
+  readonly required?: Readonly<Record<string, string>>;
+  /**
+   * Builds the algorithm; validates its options and throws a clear error on bad ones.
+   *
+   * @param options The options (`undefined` for the defaults).
+   * @param context From the registry: gradflow's API and a way to create other plugins.
+   * @returns The algorithm.
+   */
+  create(options: O | undefined, context: CreateContext): PluginKinds[K];
 }

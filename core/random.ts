@@ -9,6 +9,8 @@
  * @module
  */
 
+import * as libm from "./libm.ts";
+
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -125,9 +127,9 @@ export class Random {
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.#spare = r * Math.sin(2 * Math.PI * v);
-    return mean + std * r * Math.cos(2 * Math.PI * v);
+    const r = Math.sqrt(-2 * libm.log(u));
+    this.#spare = r * libm.sin(2 * Math.PI * v);
+    return mean + std * r * libm.cos(2 * Math.PI * v);
   }
 
   /**

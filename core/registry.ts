@@ -5,7 +5,16 @@
  * @module
  */
 
-import { API_VERSION, type Plugin, PLUGIN_KINDS, type PluginKind, type PluginKinds } from "./interfaces.ts";
+import * as gradflow from "./api.ts";
+import {
+  API_VERSION,
+  type CreateContext,
+  type Plugin,
+  PLUGIN_KINDS,
+  type PluginKind,
+  type PluginKinds,
+  type PluginSpecifier,
+} from "./interfaces.ts";
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -61,6 +70,13 @@ export function validatePlugin(value: unknown, source = "the plugin"): Plugin {
     p.defaults !== undefined && (p.defaults === null || typeof p.defaults !== "object" || Array.isArray(p.defaults))
   ) {
     fail("defaults", "an object when given", p.defaults);
+  }
+  if (
+    p.required !== undefined &&
+    (p.required === null || typeof p.required !== "object" || Array.isArray(p.required) ||
+      !Object.values(p.required).every((v) => typeof v === "string"))
+  ) {
+    fail("required", "an object of option names and descriptions (strings) when given", p.required);
   }
   return value as Plugin;
 }
@@ -148,6 +164,43 @@ export class Registry {
   #plugins = new Map<PluginKind, Map<string, Plugin>>();
 
   /**
+   * What this registry passes to every plugin's `create`: gradflow's computing
+   * API (`core/api.ts`) and a `create` that looks names up here.
+   *
+   * @example A plugin that imports nothing computes with the API it is given
+   * ```ts
+   * import { Registry } from "./registry.ts";
+   * import type { Plugin } from "./interfaces.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const l1: Plugin<"loss"> = {
+   *   apiVersion: 1,
+   *   kind: "loss",
+   *   name: "l1",
+   *   create: (_options, { gradflow: { abs, mean, sub } }) => (p, t) => mean(abs(sub(p, t))),
+   * };
+   * const registry = new Registry([l1]);
+   * const { tensor } = registry.context.gradflow;
+   * assert.equal(registry.create("loss", "l1")(tensor([1, 2]), tensor([0, 0])).item(), 1.5);
+   * ```
+   */
+  readonly context: CreateContext = Object.freeze({
+    gradflow,
+    create: <K extends PluginKind>(kind: K, spec: PluginSpecifier): PluginKinds[K] => {
+      if (typeof spec === "string") return this.create(kind, spec);
+      if (spec === null || typeof spec !== "object" || typeof spec.name !== "string") {
+        throw new TypeError(
+          `Cannot create a ${kind} as it must be given as a name or { name, ...options }: current value is ${
+            describe(spec)
+          }`,
+        );
+      }
+      const { name, ...options } = spec;
+      return this.create(kind, name, options);
+    },
+  });
+
+  /**
    * Creates a registry holding the given plugins.
    *
    * @param plugins Plugins to register, in order (duplicates throw).
@@ -226,7 +279,7 @@ export class Registry {
    * @returns What the plugin creates.
    */
   create<K extends PluginKind>(kind: K, name: string, options?: Record<string, unknown>): PluginKinds[K] {
-    return this.get(kind, name).create(options as never);
+    return this.get(kind, name).create(options as never, this.context);
   }
 
   /**

@@ -49,7 +49,7 @@ Deno.test("validatePlugin() names the malformed field", () => {
     [null, /the plugin must be an object: current value is null/],
     [{ ...halving, apiVersion: 2 }, /apiVersion must be 1 \(the version this gradflow supports\): current value is 2/],
     [{ ...halving, apiVersion: "1" }, /apiVersion must be the number 1/],
-    [{ ...halving, kind: "optimiser" }, /kind must be one of layer, loss, optimizer/],
+    [{ ...halving, kind: "optimiser" }, /kind must be one of layer, loss, metric, optimizer/],
     [{ ...halving, name: "Halving Rate" }, /name must be a kebab-case string/],
     [{ ...halving, create: 5 }, /create must be a function: current value is 5/],
     [{ ...halving, defaults: [] }, /defaults must be an object when given/],
@@ -77,4 +77,30 @@ Deno.test("Registry.unregister() removes a plugin", () => {
 Deno.test("Registry.get() suggests a registered name contained in the unknown one", () => {
   const r = new Registry([{ ...halving, name: "mse" }]);
   assert.throws(() => r.get("scheduler", "mse-loss"), /did you mean 'mse'\?/);
+});
+
+Deno.test("Registry.create() passes gradflow's API and a create for other plugins to the plugin", () => {
+  let seen: unknown;
+  const registry = new Registry([
+    {
+      apiVersion: 1,
+      kind: "scheduler",
+      name: "half-of",
+      create: (options, context) => {
+        seen = context;
+        const inner = context.create("scheduler", (options as { of: string }).of);
+        return (k: number) => inner(k) / 2;
+      },
+    },
+    { apiVersion: 1, kind: "scheduler", name: "one", create: () => () => 1 },
+  ]);
+  assert.equal(registry.create("scheduler", "half-of", { of: "one" })(0), 0.5);
+  const context = seen as Registry["context"];
+  assert.equal(context, registry.context);
+  assert.equal(typeof context.gradflow.grad, "function");
+  assert.equal(context.gradflow.tensor([1, 2]).size, 2);
+  assert.throws(
+    () => context.create("scheduler", 3 as never),
+    /as it must be given as a name or \{ name, \.\.\.options \}/,
+  );
 });

@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import {
   accuracy,
   checkpoints,
+  computeMetric,
   csvLogger,
   jsonlLogger,
   loadModel,
@@ -117,8 +118,7 @@ const result = await train({
 // Save the model, load it back as an inference-only user would, and measure it.
 await saveModel(`${out}/model.safetensors`, result);
 const model = await loadModel(`${out}/model.safetensors`);
-const acc = accuracy();
-const trainAcc = acc.compute(predict(model, data.x), data.y);
+const trainAcc = computeMetric(accuracy(), predict(model, data.x), data.y) as number;
 const last = result.history.epochs.at(-1)!;
 const charts = await plotRun(out, { title: "Two spirals, 2-32-32-1 tanh, Adam" });
 

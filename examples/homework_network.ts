@@ -123,6 +123,7 @@ for (const lossName of ["mse", "hinge"] as const) {
   );
 
   const result = await train({
+    progress: false, // the example prints its own table
     model,
     loss: lossName,
     optimizer: { name: "sgd", learningRate: 0.5, momentum: 0.9 },

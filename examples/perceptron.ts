@@ -104,6 +104,7 @@ const runs = [
 const results = [];
 for (const run of runs) {
   const result = await train({
+    progress: false, // the example prints its own table
     model: layers.sequential([layers.dense({ units: 1 }), run.unit]),
     loss: "mse",
     optimizer: { name: "sgd", learningRate: run.learningRate },

@@ -32,7 +32,7 @@
  */
 
 import { layers, regularizers, type Tensor, type Tree } from "../mod.ts";
-import { accuracy, predict, train, twoSpirals } from "../train/mod.ts";
+import { accuracy, computeMetric, predict, train, twoSpirals } from "../train/mod.ts";
 import { lineChart } from "../train/plot/mod.ts";
 import { exampleFlags, percent, saveChart, saveSummary, table } from "./_shared.ts";
 
@@ -60,7 +60,7 @@ const model = layers.sequential([
   layers.sigmoid(),
 ]);
 const testAccuracy = (params: Tree, state: Tree) =>
-  accuracy().compute(predict({ model, params, state }, test.x), test.y);
+  computeMetric(accuracy(), predict({ model, params, state }, test.x), test.y) as number;
 
 /** Non-zero weights (biases excluded) and the total. */
 function countWeights(params: Tree): { nonzero: number; total: number } {
@@ -76,6 +76,7 @@ function countWeights(params: Tree): { nonzero: number; total: number } {
 
 // 1. Decay: train the dense network with weight decay.
 const dense = await train({
+  progress: false, // the example prints its own table
   model,
   loss: "binary-cross-entropy",
   optimizer,
@@ -97,6 +98,7 @@ for (const target of targets) {
   const oneShot = regularizers.magnitudePruning({ targetSparsity: target, startStep: 0, endStep: 0, scope: "global" });
   const pruned = oneShot.project!(dense.params, oneShot.init!(dense.params), { step: 0 }).params;
   const retrained = await train({
+    progress: false, // the example prints its own table
     model,
     loss: "binary-cross-entropy",
     optimizer,

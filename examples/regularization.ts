@@ -78,6 +78,7 @@ for (const run of runs) {
     layers.sigmoid(),
   ]);
   const result = await train({
+    progress: false, // the example prints its own table
     model,
     loss: "mse",
     optimizer: { name: "sgd", learningRate: 1, momentum: 0.9 },

@@ -71,6 +71,7 @@ for (const units of sizes) {
       layers.dense({ units: 1 }),
     ]);
     const result = await train({
+      progress: false, // the example prints its own table
       model,
       loss: "mse",
       optimizer: { name: "adam", learningRate: 0.05 },

@@ -60,6 +60,7 @@ function deepNetwork(activation: "sigmoid" | "relu"): Layer {
 const results: { activation: string; history: EpochRecord[]; keys: string[]; firstEpoch: number[] }[] = [];
 for (const activation of ["sigmoid", "relu"] as const) {
   const result = await train({
+    progress: false, // the example prints its own table
     model: deepNetwork(activation),
     loss: "binary-cross-entropy",
     optimizer: { name: "sgd", learningRate: 0.05, momentum: 0.9 },

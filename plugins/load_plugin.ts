@@ -88,7 +88,9 @@ function _normalizeIntegrity(where: string, value: string): string {
   );
 }
 
+/** The base of a relative path: the working directory, or in a browser the page's (or worker's) URL. */
 function _cwdUrl(): string {
+  if (typeof Deno === "undefined") return globalThis.location.href;
   let cwd = Deno.cwd().replaceAll("\\", "/");
   if (!cwd.startsWith("/")) cwd = `/${cwd}`;
   return `file://${_encodePath(cwd)}/`;
@@ -182,7 +184,7 @@ function _mediaType(url: URL): string {
   if (extension === "js" || extension === "mjs") return "text/javascript";
   if (extension === "jsx") return "text/jsx";
   if (extension === "tsx") return "text/tsx";
-  return "application/typescript";
+  return "text/typescript";
 }
 
 function _base64(text: string): string {
@@ -192,20 +194,73 @@ function _base64(text: string): string {
   return btoa(binary);
 }
 
-/** Fetches, optionally verifies, and imports the module; every failure is one message. */
-async function _importModule(target: _Target): Promise<Record<string, unknown>> {
+/**
+ * `import(specifier)` for the absolute URLs (`https:`, `http:`, `file:`, `data:text/`) the loader
+ * imports, written so that `deno publish` can see that they need no rewriting (they never go
+ * through an import map): each starts with its scheme, or, for a `file:` URL, with `./`.
+ */
+function _dynamicImport(specifier: string, text = false): Promise<Record<string, unknown>> {
+  const options = text ? { with: { type: "text" } } : undefined;
+  if (specifier.startsWith("https://")) return import(`https://${specifier.slice(8)}`, options);
+  if (specifier.startsWith("http://")) return import(`http://${specifier.slice(7)}`, options);
+  if (specifier.startsWith("data:text/")) return import(`data:text/${specifier.slice(10)}`, options);
+  if (specifier.startsWith("file:")) return import(`./${_fromHere(specifier)}`, options);
+  throw new TypeError(`Cannot import ${specifier} as it is not an https:, http:, file: or data:text/ URL`);
+}
+
+/** A file URL as a path relative to this module's folder: up to the root, then down (URL resolution stops at the root). */
+function _fromHere(fileUrl: string): string {
+  const here = new URL(".", import.meta.url);
+  if (here.protocol !== "file:") {
+    throw new TypeError(
+      `Cannot load a plugin from ${fileUrl} as gradflow itself was loaded from ${here.href}, and a module loaded from the network cannot import local files: serve the plugin from a URL too`,
+    );
+  }
+  const target = new URL(fileUrl);
+  const depth = here.pathname.split("/").length - 2;
+  return `${"../".repeat(depth)}${target.pathname.slice(1)}${target.search}`;
+}
+
+/**
+ * A module's source text. In Deno through the module loader (the same permission, cache and lock
+ * file as `import`, so reading needs `--allow-import` or `--allow-read`, never `--allow-net`); a
+ * browser has no text imports, so there with `fetch` (from another origin, the server must allow
+ * the page's, CORS).
+ */
+async function _readText(specifier: string): Promise<string> {
+  if (typeof Deno === "undefined") {
+    const response = await fetch(specifier);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trimEnd());
+    return await response.text();
+  }
+  return (await _dynamicImport(specifier, true)).default as string;
+}
+
+/** The module's source as a `data:text/…;base64` URL, its relative imports made absolute against its URL. */
+function _dataUrl(url: URL, source: string): string {
+  return `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
+}
+
+/**
+ * Fetches, optionally verifies, and imports the module; every failure is one message. With
+ * `fresh` (a nonce), the source is read again from the server, past the module cache, and the
+ * text read is what runs.
+ */
+async function _importModule(target: _Target, fresh?: string): Promise<Record<string, unknown>> {
   const { url } = target;
   let source: string;
   try {
-    // Through the module loader (the same permission, cache and lock file as `import`),
-    // so reading the source needs `--allow-import` or `--allow-read`, never `--allow-net`.
-    source = (await import(url.href, { with: { type: "text" } })).default as string;
+    const read = fresh === undefined ? url.href : `${url.href}${url.search ? "&" : "?"}gradflow-fresh=${fresh}`;
+    source = await _readText(read);
   } catch (error) {
     const message = _oneLine(error);
+    const cors = typeof Deno === "undefined" && error instanceof TypeError
+      ? " (a server on another origin must allow this page's origin: Access-Control-Allow-Origin)"
+      : "";
     throw new Error(
       `Cannot load a plugin from ${url.href} as the module cannot be fetched: ${_withoutDenoHint(message)}${
         _permissionHint(message, url)
-      }`,
+      }${cors}`,
       { cause: error },
     );
   }
@@ -220,12 +275,14 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
     }
     // Run exactly the bytes that were hashed: import them from a data: URL, with relative
     // imports resolved against the original URL (a data: URL has no base of its own).
-    specifier = `data:${_mediaType(url)};base64,${_base64(_absolutizeImports(source, url))}`;
+    specifier = _dataUrl(url, source);
   }
+  // A fresh read runs the text read, not the module cache's copy of the URL.
+  if (fresh !== undefined) specifier = _dataUrl(url, source);
   try {
-    return await import(specifier);
+    return await _dynamicImport(specifier);
   } catch (error) {
-    const message = _oneLine(error);
+    const message = _oneLine(error).replaceAll(specifier, url.href);
     const name = error instanceof Error ? error.name : "Error";
     // A permission the module's own code asked for (files, network, environment, subprocesses)
     // is the sandbox working: say so, and do not suggest granting it.
@@ -239,6 +296,34 @@ async function _importModule(target: _Target): Promise<Record<string, unknown>> 
       { cause: error },
     );
   }
+}
+
+/**
+ * After a remote module failed to load: reads it once more from its server, past Deno's
+ * module cache (which keeps a fetched module, and a 404 for a while, until `--reload`), and
+ * runs what the server gives now if it differs from what failed. So a plugin whose server
+ * was fixed loads on the next run. A failure that fetching again cannot change (a missing
+ * permission), a local file, or a server that still gives the same text: the first error.
+ */
+async function _importAfresh(target: _Target, first: unknown): Promise<Record<string, unknown>> {
+  const remote = target.url.protocol === "https:" || target.url.protocol === "http:";
+  if (!remote || /Requires import access|NotCapable/.test(String((first as Error)?.message))) throw first;
+  let cached: string | undefined;
+  try {
+    cached = await _readText(target.url.href);
+  } catch {
+    // The first fetch failed: nothing cached to compare with.
+  }
+  const nonce = crypto.randomUUID();
+  let now: string;
+  try {
+    const url = `${target.url.href}${target.url.search ? "&" : "?"}gradflow-fresh=${nonce}`;
+    now = await _readText(url);
+  } catch {
+    throw first;
+  }
+  if (now === cached) throw first;
+  return await _importModule(target, nonce);
 }
 
 /** Applies the plugin-pack rule to a module namespace: which exports are plugins, and from where. */
@@ -278,6 +363,12 @@ function _candidates(where: string, ns: Record<string, unknown>): { value: unkno
  * Permissions: `--allow-import=<host>` for a remote module and everything it
  * imports remotely, `--allow-read=<dir>` for a local one; reading the source
  * for the pin uses the same permission (never `--allow-net`).
+ *
+ * In a browser (the playground) the same checks apply, with two differences:
+ * the source is read with `fetch` (a server on another origin must allow the
+ * page's origin with CORS headers), and a path is relative to the page's or
+ * worker's URL. A browser runs JavaScript only, so a TypeScript plugin is
+ * served bundled (`deno bundle`).
  *
  * @param specifier A URL or path, optionally followed by `#sha256=<hex>` and/or `#override`.
  * @param options `integrity` (a pin), `registry` (where to register), `override`.
@@ -322,7 +413,12 @@ export async function loadPlugin(specifier: string, options: LoadPluginOptions =
   }
   const target = _parseSpecifier(specifier, options);
   const where = target.url.href;
-  const ns = await _importModule(target);
+  let ns: Record<string, unknown>;
+  try {
+    ns = await _importModule(target);
+  } catch (error) {
+    ns = await _importAfresh(target, error);
+  }
   const candidates = _candidates(where, ns);
   if (candidates.length === 0) {
     const exports = Object.keys(ns);

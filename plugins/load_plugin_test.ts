@@ -156,7 +156,7 @@ Deno.test("loadPlugin() refuses an unsupported apiVersion", async () => {
 Deno.test("loadPlugin() refuses an unknown kind, listing the known kinds", async () => {
   await assert.rejects(
     loadPlugin(files["unknown_kind.ts"]),
-    /unknown_kind\.ts as kind must be one of layer, loss, optimizer, regularizer, scheduler, initializer, backend: current value is "optimiser"$/,
+    /unknown_kind\.ts as kind must be one of layer, loss, metric, optimizer, regularizer, scheduler, initializer, backend: current value is "optimiser"$/,
   );
 });
 

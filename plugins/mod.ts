@@ -22,6 +22,7 @@ import { backendPlugins } from "./backends/mod.ts";
 import { initializerPlugins } from "./initializers/mod.ts";
 import { layerPlugins } from "./layers/mod.ts";
 import { lossPlugins } from "./losses/mod.ts";
+import { metricPlugins } from "./metrics/mod.ts";
 import { optimizerPlugins } from "./optimizers/mod.ts";
 import { regularizerPlugins } from "./regularizers/mod.ts";
 import { schedulerPlugins } from "./schedulers/mod.ts";
@@ -30,6 +31,7 @@ import { schedulerPlugins } from "./schedulers/mod.ts";
 export const builtinPlugins: readonly Plugin[] = [
   ...layerPlugins,
   ...lossPlugins,
+  ...metricPlugins,
   ...optimizerPlugins,
   ...regularizerPlugins,
   ...schedulerPlugins,

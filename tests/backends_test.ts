@@ -25,6 +25,7 @@ import { type AdamStepScalars, type Backend, type BinaryKernel, jsBackend, type 
 import { Random } from "../core/random.ts";
 import type { TypedArray } from "../core/tensor.ts";
 import { backendPlugins } from "../plugins/backends/mod.ts";
+import { createRegistry } from "../plugins/mod.ts";
 import { wasm } from "../plugins/backends/wasm.ts";
 import { skipUnlessAvailable } from "./_skip.ts";
 
@@ -625,7 +626,7 @@ interface Candidate {
 
 const candidates: Candidate[] = backendPlugins.map((plugin) => {
   try {
-    return { name: plugin.name, backend: plugin.create({}) as Backend };
+    return { name: plugin.name, backend: plugin.create({}, createRegistry().context) as Backend };
   } catch (error) {
     return { name: plugin.name, why: (error as Error).message };
   }

@@ -25,7 +25,7 @@ import { DOMParser, type Element } from "npm:@xmldom/xmldom@0.9.8";
 import { FASHION_MNIST_DIR } from "../train/data/mnist.ts";
 import { loadModel } from "../train/model_io.ts";
 import { predict } from "../train/predict.ts";
-import { accuracy } from "../train/metrics.ts";
+import { accuracy, computeMetric } from "../train/metrics.ts";
 import { twoSpirals } from "../train/data/two_spirals.ts";
 import { rosenbrockConclusion, secondOrderTable } from "../examples/second_order.ts";
 import { skipUnlessAvailable } from "./_skip.ts";
@@ -373,7 +373,7 @@ Deno.test({
       // The saved model, reloaded, gives the printed accuracy on all 600 points.
       const model = await loadModel(`${out}/model.safetensors`);
       const data = twoSpirals({ samples: 600, noise: 0.05, seed: 0 });
-      const reloaded = accuracy().compute(predict(model, data.x), data.y);
+      const reloaded = computeMetric(accuracy(), predict(model, data.x), data.y) as number;
       assert.equal((100 * reloaded).toFixed(1), m[2]);
     } finally {
       await Deno.remove(out, { recursive: true });

@@ -10,6 +10,7 @@ import { builtinPlugins } from "../plugins/mod.ts";
 const FOLDERS: Record<string, string> = {
   layer: "layers",
   loss: "losses",
+  metric: "metrics",
   optimizer: "optimizers",
   regularizer: "regularizers",
   scheduler: "schedulers",
@@ -35,7 +36,7 @@ Deno.test("every built-in plugin has an export subpath named after it", async (t
       continue;
     }
     await t.step(`${subpath} default-exports ${plugin.kind} "${plugin.name}"`, async () => {
-      const module = await import(new URL(`../${target}`, import.meta.url).href);
+      const module = await import(`../${target.replace(/^\.\//, "")}`);
       assert.equal(module.default, plugin);
     });
   }

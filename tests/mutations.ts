@@ -23,6 +23,7 @@ export interface Mutation {
     | "backend"
     | "layer"
     | "loss"
+    | "metric"
     | "optimizer"
     | "regularizer"
     | "scheduler"
@@ -816,5 +817,41 @@ export const MUTATIONS: readonly Mutation[] = [
     replacement: "std[j] = Math.sqrt(std[j] / (n - 1)) || 1;",
     tests: ["train/data/standardize_test.ts"],
     why: "standardization divides by the unbiased standard deviation",
+  },
+  {
+    id: "metric-precision-recall-swapped",
+    kind: "metric",
+    file: "plugins/metrics/_confusion.ts",
+    original: "const p = ratio(tpc, pred), r = ratio(tpc, sup);",
+    replacement: "const p = ratio(tpc, sup), r = ratio(tpc, pred);",
+    tests: ["plugins/metrics/precision_test.ts"],
+    why: "precision divides by the class's support instead of the samples predicted in it",
+  },
+  {
+    id: "roc-auc-ties-ranked-low",
+    kind: "metric",
+    file: "plugins/metrics/roc_auc.ts",
+    original: "const rank = (start + 1 + end) / 2;",
+    replacement: "const rank = start + 1;",
+    tests: ["plugins/metrics/roc_auc_test.ts"],
+    why: "tied scores take the lowest rank, not the mean rank: ties no longer count one half",
+  },
+  {
+    id: "plateau-patience-off-by-one",
+    kind: "scheduler",
+    file: "plugins/schedulers/reduce_on_plateau.ts",
+    original: "if (badEpochs > patience) {",
+    replacement: "if (badEpochs >= patience) {",
+    tests: ["plugins/schedulers/reduce_on_plateau_test.ts"],
+    why: "the rate is reduced one epoch early (PyTorch waits for more than patience bad epochs)",
+  },
+  {
+    id: "plateau-watches-training-loss",
+    kind: "trainer",
+    file: "train/train.ts",
+    original: "run.adaptive.observe(progress.scheduleState, record[run.adaptive.monitor])",
+    replacement: "run.adaptive.observe(progress.scheduleState, record.loss)",
+    tests: ["train/train_test.ts"],
+    why: "reduce-on-plateau is shown the training loss whatever it monitors",
   },
 ];

@@ -140,6 +140,19 @@ const fixtures: Record<string, SchedulerFixture> = {
       }),
     },
   },
+  "reduce-on-plateau": {
+    // As a plain schedule it is ε₀; its reductions (driven by the trainer) are checked against PyTorch in
+    // plugins/schedulers/reduce_on_plateau_test.ts and end to end in train/train_test.ts.
+    cases: fc.tuple(arbLr, fc.integer({ min: 0, max: 20 }), arbDecay.filter((f) => f < 1)).map((
+      [lr, patience, factor],
+    ) => ({
+      options: { learningRate: lr, patience, factor },
+      expected: () => lr,
+    })),
+    table: [{ options: { learningRate: 0.3 }, values: [[0, 0.3], [10, 0.3], [1e6, 0.3]] }],
+    start: (o) => o.learningRate as number,
+    monotone: { direction: "nonincreasing", options: arbLr.map((lr) => ({ learningRate: lr })) },
+  },
 };
 
 const arbStep = fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.double({ min: 0, max: 3000, noNaN: true }));

@@ -150,7 +150,7 @@ function describeFiniteBlowup(loss: number, output: Tensor, params: Tree): strin
     out.toExponential(2)
   }, largest |parameter| ${big.toExponential(2)} in "${where}"): ${
     exploded
-      ? "the values exploded (seed 000 §19.126.1); lower the learning rate"
+      ? "the values exploded (each update made them larger until they overflowed); lower the learning rate"
       : "the loss itself is undefined there (a log of 0 or a division by 0, say)"
   }`;
 }
@@ -220,7 +220,7 @@ export function _trainStep(input: StepInput): StepOutput {
     const why = badParam !== null
       ? `parameter "${badParam.path}" is already ${badParam.value} (element ${badParam.index}): the previous update overflowed; lower the learning rate`
       : badOut !== null
-      ? `the model's output is ${badOut.value} (element ${badOut.index}) although every parameter is finite: the activations overflowed (exploding values, seed 000 §19.126.1)`
+      ? `the model's output is ${badOut.value} (element ${badOut.index}) although every parameter is finite: the activations overflowed (they grow layer by layer when the weights are large)`
       : describeFiniteBlowup(lossValue, aux.output, input.params);
     throw failure(`Cannot train as the loss became ${lossValue} at ${input.where}: ${why}`, badParam?.path ?? null);
   }
@@ -229,7 +229,7 @@ export function _trainStep(input: StepInput): StepOutput {
     throw failure(
       `Cannot train as the gradient of "${badGrad.path}" (layer "${
         layerOf(badGrad.path)
-      }") became ${badGrad.value} at ${input.where} (element ${badGrad.index}; the loss was ${lossValue}): the gradients exploded (seed 000 §19.126.1); lower the learning rate or clip the gradients`,
+      }") became ${badGrad.value} at ${input.where} (element ${badGrad.index}; the loss was ${lossValue}): the gradients exploded (they grow layer by layer through large weights); lower the learning rate or clip the gradients`,
       badGrad.path,
     );
   }

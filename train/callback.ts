@@ -57,6 +57,11 @@ export interface TrainContext {
  * trainer awaits it). Hooks run in the order the callbacks are listed.
  */
 export interface Callback {
+  /**
+   * `"progress"` for a callback that shows progress: `train` adds its own progress bar only when no
+   * callback has this role (Keras does the same with a `ProgbarLogger` given to `fit`).
+   */
+  readonly role?: "progress";
   /** Before the first epoch (after a checkpoint, if resuming, is restored). */
   onTrainBegin?(context: TrainContext): void | Promise<void>;
   /** Before each epoch. */

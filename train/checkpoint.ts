@@ -44,6 +44,8 @@ export interface TrainerSnapshot {
   earlyStopping: (EarlyStoppingState & { bestParams: Tree | null; bestState: Tree | null }) | null;
   /** The records so far. */
   history: History;
+  /** An adaptive learning-rate schedule's state (`reduce-on-plateau`); `null` or absent without one. */
+  scheduler?: StateValue;
   /** The run's configuration (JSON), to check that a resumed run matches. */
   config: Record<string, unknown>;
   /** Why training stopped, if it did (`"early-stopping"`), else `null`. */
@@ -127,6 +129,7 @@ export async function saveCheckpoint(
     },
     rng: snapshot.rng as unknown as StateValue,
     history: snapshot.history as unknown as StateValue,
+    scheduler: snapshot.scheduler ?? null,
     config: snapshot.config as StateValue,
     stopReason: snapshot.stopReason,
     time: snapshot.time,
@@ -250,6 +253,7 @@ export async function loadCheckpoint(dir: string): Promise<TrainerSnapshot> {
       bestState: es.bestState as Tree | null,
     },
     history: t.history as unknown as History,
+    scheduler: t.scheduler ?? null,
     config: t.config as Record<string, unknown>,
     stopReason: t.stopReason as string | null,
   };

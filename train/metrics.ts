@@ -1,37 +1,47 @@
 /**
- * Metrics computed from predictions and targets: accuracy and custom ones.
+ * Metrics in training and evaluation: resolving the `metrics` option (names,
+ * specs, metric objects, and per-batch functions), computing a metric over
+ * tensors, and the history keys metrics are recorded under.
+ *
+ * The metrics themselves are plugins of kind `"metric"` (`plugins/metrics/`).
  *
  * @module
  */
 
+import type { Metric, MetricValue } from "../core/interfaces.ts";
+import type { Registry } from "../core/registry.ts";
 import type { Tensor } from "../core/tensor.ts";
+import { createRegistry } from "../plugins/mod.ts";
 
-/** A named figure of merit computed from a batch's predictions and targets (higher or lower is better per metric). */
-export interface Metric {
-  /** The key in history records (`"accuracy"`; the validation value is `"valAccuracy"`). */
+export { accuracy, type AccuracyOptions } from "../plugins/metrics/accuracy.ts";
+export type { Metric, MetricValue } from "../core/interfaces.ts";
+
+/**
+ * A metric given as a function of one batch, as earlier versions of gradflow
+ * took: its per-epoch value is the mean of the batch values, weighted by the
+ * batch sizes (right for averages such as accuracy or a mean error; for
+ * precision, F1 or AUC use a {@linkcode Metric}).
+ */
+export interface BatchMetric {
+  /** The key in history records. */
   name: string;
   /**
-   * Computes the metric.
+   * The value for one batch.
    *
    * @param predictions The model's outputs, batch axis first.
    * @param targets The targets, batch axis first.
-   * @returns The value for these samples.
+   * @returns The value.
    */
   compute(predictions: Tensor, targets: Tensor): number;
 }
 
-/** Options for {@linkcode accuracy}. */
-export interface AccuracyOptions {
-  /**
-   * For a single output: a sample is predicted positive when its output exceeds
-   * this, and is positive when its target does. @default {0 when some target is negative (±1 labels), else 0.5}
-   */
-  threshold?: number;
-}
+/** A metric as the `metrics` option of `train` and `evaluate` takes it. */
+export type MetricSpec = string | { name: string; [option: string]: unknown } | Metric | BatchMetric;
 
 /**
  * The threshold that suits a single-output classifier's targets: 0 for ±1
  * labels (hinge loss, sign outputs), 0.5 for 0/1 labels (sigmoid outputs).
+ * What the classification metrics' `threshold: "auto"` picks.
  *
  * @param targets The targets.
  * @returns 0 or 0.5.
@@ -50,132 +60,105 @@ export function inferThreshold(targets: Tensor): number {
   return targets.data.some((v) => v < 0) ? 0 : 0.5;
 }
 
-/**
- * Classification accuracy, the share of samples classified correctly, in [0, 1].
- * - Several outputs per sample: the predicted class is the argmax over the last
- *   axis; targets are one-hot (or probability) rows, whose argmax is the class,
- *   or one class index per sample.
- * - One output per sample: the output is compared with a threshold (0.5 for 0/1
- *   labels with a sigmoid output; 0, the sign, for ±1 labels with hinge loss),
- *   as is the target. Logits with 0/1 labels need `threshold: 0`.
- *
- * @param options `threshold`.
- * @returns The metric `"accuracy"`.
- * @throws {RangeError} At compute time, when predictions and targets do not match (naming both shapes).
- *
- * @example
- * ```ts
- * import { accuracy } from "./metrics.ts";
- * import { tensor } from "../core/tensor.ts";
- * import assert from "node:assert/strict";
- *
- * const acc = accuracy();
- * assert.equal(acc.compute(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([[0, 1], [0, 1]])), 0.5);
- * assert.equal(acc.compute(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([1, 0])), 1);
- * assert.equal(acc.compute(tensor([[0.7], [-0.2]]), tensor([[1], [-1]])), 1);
- * ```
- */
-export function accuracy(options: AccuracyOptions = {}): Metric {
-  const fixed = options.threshold;
-  if (fixed !== undefined && !Number.isFinite(fixed)) {
-    throw new TypeError(
-      `Cannot create metric "accuracy" as threshold must be a finite number: current value is ${fixed}`,
-    );
-  }
+const RESERVED = new Set(["loss", "penalty", "epoch", "step", "time", "learningRate", "kind"]);
+
+function isMetric(m: unknown): m is Metric {
+  const o = m as Metric | null;
+  return o !== null && typeof o === "object" && typeof o.init === "function" && typeof o.update === "function" &&
+    typeof o.result === "function";
+}
+
+function fromBatchMetric(m: BatchMetric): Metric<{ sum: number; samples: number }> {
   return {
-    name: "accuracy",
-    compute(predictions, targets) {
-      const n = predictions.shape[0];
-      if (predictions.rank < 1 || targets.rank < 1 || targets.shape[0] !== n || n === 0) {
-        throw new RangeError(
-          `Cannot compute accuracy for predictions of shape [${predictions.shape}] and targets of shape [${targets.shape}]: both need the same number of rows`,
-        );
-      }
-      const k = predictions.size / n;
-      const p = predictions.data, t = targets.data;
-      let correct = 0;
-      if (k === 1) {
-        if (targets.size !== n) {
-          throw new RangeError(
-            `Cannot compute accuracy for predictions of shape [${predictions.shape}] and targets of shape [${targets.shape}]: one output needs one target per sample`,
-          );
-        }
-        const threshold = fixed ?? inferThreshold(targets);
-        for (let i = 0; i < n; i++) if ((p[i] > threshold) === (t[i] > threshold)) correct++;
-        return correct / n;
-      }
-      const oneHot = targets.size === predictions.size;
-      if (!oneHot && targets.size !== n) {
-        throw new RangeError(
-          `Cannot compute accuracy for predictions of shape [${predictions.shape}] and targets of shape [${targets.shape}]: targets must be one-hot rows or one class index per sample`,
-        );
-      }
-      for (let i = 0; i < n; i++) {
-        const predicted = argmax(p, i * k, k);
-        const actual = oneHot ? argmax(t, i * k, k) : t[i];
-        if (predicted === actual) correct++;
-      }
-      return correct / n;
+    name: m.name,
+    init: () => ({ sum: 0, samples: 0 }),
+    update(state, predictions, targets) {
+      const n = predictions.shape[0] ?? 1;
+      state.sum += m.compute(predictions, targets) * n;
+      state.samples += n;
+      return state;
     },
+    result: (state) => (state.samples === 0 ? NaN : state.sum / state.samples),
   };
 }
 
-function argmax(data: ArrayLike<number>, offset: number, length: number): number {
-  let best = 0;
-  for (let j = 1; j < length; j++) if (data[offset + j] > data[offset + best]) best = j;
-  return best;
+function describe(m: unknown): string {
+  if (m === null) return "null";
+  if (Array.isArray(m)) return "an array";
+  return typeof m === "string" ? JSON.stringify(m) : typeof m;
 }
 
 /**
- * Turns the `metrics` option into metric objects: the name `"accuracy"`
- * (with the threshold inferred from the training targets), or `{ name, compute }` objects.
+ * Turns the `metrics` option into metric objects: a name or `{ name, ...options }`
+ * of a registered metric plugin, a {@linkcode Metric} (`init`, `update`,
+ * `result`), or a {@linkcode BatchMetric} (`{ name, compute }`). `"loss"` is
+ * always recorded and is skipped here.
  *
- * @param metrics Names and metric objects.
- * @param targets The training targets, to pick accuracy's threshold.
+ * @param metrics Names, specs and metric objects.
+ * @param registry Where names are looked up. @default {createRegistry()}
+ * @param targets The training targets: a metric created by name whose plugin has a `threshold`
+ *   option, not given, gets the one these suggest ({@linkcode inferThreshold}), so that every batch
+ *   and the validation set are read alike. @default {none: each metric decides from what it sees}
  * @returns The metrics, in order.
- * @throws {TypeError} For an unknown name, a malformed metric, or a repeated or reserved name.
+ * @throws {TypeError} For a malformed entry, a repeated name or a reserved one (`"time"`, …).
+ * @throws {RangeError} For an unknown name (with the nearest registered one).
  *
  * @example
  * ```ts
  * import { resolveMetrics } from "./metrics.ts";
- * import { tensor } from "../core/tensor.ts";
  * import assert from "node:assert/strict";
  *
- * const metrics = resolveMetrics(["accuracy", { name: "count", compute: (p) => p.shape[0] }], tensor([[0], [1]]));
- * assert.deepEqual(metrics.map((m) => m.name), ["accuracy", "count"]);
+ * const metrics = resolveMetrics(["accuracy", { name: "top-k-accuracy", k: 3 }, { name: "count", compute: (p) => p.shape[0] }]);
+ * assert.deepEqual(metrics.map((m) => m.name), ["accuracy", "top3Accuracy", "count"]);
  * ```
  */
-export function resolveMetrics(metrics: readonly (string | Metric)[], targets: Tensor): Metric[] {
+export function resolveMetrics(
+  metrics: readonly MetricSpec[],
+  registry: Registry = createRegistry(),
+  targets?: Tensor,
+): Metric[] {
+  const create = (name: string, options: Record<string, unknown>): Metric => {
+    const plugin = registry.get("metric", name);
+    const threshold = targets !== undefined && options.threshold === undefined &&
+        plugin.defaults !== undefined && "threshold" in plugin.defaults
+      ? { threshold: inferThreshold(targets) }
+      : {};
+    return registry.create("metric", name, { ...options, ...threshold });
+  };
   if (!Array.isArray(metrics)) {
     throw new TypeError(
-      `Cannot use the metrics as they must be an array of names and { name, compute } objects: current value is ${typeof metrics}`,
+      `Cannot use the metrics as they must be an array of names, { name, ...options } specs and metric objects: current value is ${
+        describe(metrics)
+      }`,
     );
   }
   const out: Metric[] = [];
-  const reserved = new Set(["loss", "penalty", "epoch", "step", "time", "learningRate", "kind"]);
   for (const m of metrics) {
     let metric: Metric;
     if (m === "loss") continue;
-    if (m === "accuracy") metric = accuracy({ threshold: inferThreshold(targets) });
-    else if (typeof m === "string") {
-      throw new TypeError(
-        `Cannot use metric ${
-          JSON.stringify(m)
-        } as it is unknown: built-in metrics are "loss" and "accuracy"; pass others as { name, compute(predictions, targets) }`,
-      );
-    } else if (m !== null && typeof m === "object" && typeof m.name === "string" && typeof m.compute === "function") {
-      metric = m;
+    if (typeof m === "string") metric = create(m, {});
+    else if (isMetric(m)) metric = m;
+    else if (m !== null && typeof m === "object" && typeof m.name === "string" && "compute" in m) {
+      if (typeof m.compute !== "function") {
+        throw new TypeError(
+          `Cannot use metric "${m.name}" as compute must be a function: current value is ${describe(m.compute)}`,
+        );
+      }
+      metric = fromBatchMetric(m as BatchMetric);
+    } else if (m !== null && typeof m === "object" && !Array.isArray(m) && typeof m.name === "string") {
+      const { name, ...options } = m;
+      metric = create(name, options);
     } else {
       throw new TypeError(
-        `Cannot use a metric as it must be a name or { name, compute(predictions, targets) }: current value is ${
-          m === null ? "null" : typeof m
+        `Cannot use a metric as it must be a name, { name, ...options }, a metric { name, init, update, result } or { name, compute }: current value is ${
+          describe(m)
         }`,
       );
     }
-    if (reserved.has(metric.name) || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(metric.name)) {
+    if (RESERVED.has(metric.name) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(metric.name)) {
       throw new TypeError(
-        `Cannot use metric "${metric.name}" as its name must be a word (letters, digits, _ or -) other than ${
-          [...reserved].join(", ")
+        `Cannot use metric "${metric.name}" as its record key must be a word (letters, digits or _) other than ${
+          [...RESERVED].join(", ")
         }`,
       );
     }
@@ -185,6 +168,51 @@ export function resolveMetrics(metrics: readonly (string | Metric)[], targets: T
     out.push(metric);
   }
   return out;
+}
+
+/**
+ * A metric's value over the given predictions and targets, in one batch.
+ *
+ * @param metric The metric.
+ * @param predictions The outputs, batch axis first.
+ * @param targets The targets.
+ * @returns Its value.
+ *
+ * @example
+ * ```ts
+ * import { accuracy, computeMetric } from "./metrics.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(computeMetric(accuracy(), tensor([[0.9], [0.2], [0.7]]), tensor([[1], [1], [0]])), 1 / 3);
+ * ```
+ */
+export function computeMetric(metric: Metric, predictions: Tensor, targets: Tensor): MetricValue {
+  return metric.result(metric.update(metric.init(), predictions, targets));
+}
+
+/**
+ * Puts a metric's value into a record: a number under `key`, named numbers
+ * under `key.<name>`.
+ *
+ * @param record The record (changed).
+ * @param key The key (`"precision"`, `"valPrecision"`).
+ * @param value The metric's value.
+ *
+ * @example
+ * ```ts
+ * import { recordMetric } from "./metrics.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const record: Record<string, number> = {};
+ * recordMetric(record, "precision", { "0": 0.5, "1": 1 });
+ * recordMetric(record, "accuracy", 0.75);
+ * assert.deepEqual(record, { "precision.0": 0.5, "precision.1": 1, accuracy: 0.75 });
+ * ```
+ */
+export function recordMetric(record: Record<string, unknown>, key: string, value: MetricValue): void {
+  if (typeof value === "number") record[key] = value;
+  else for (const [name, v] of Object.entries(value)) record[`${key}.${name}`] = v;
 }
 
 /**

@@ -26,6 +26,24 @@ export interface MinimizeOptions<T extends Tree = Tree> {
    * The caller keeps the two consistent with `f`.
    */
   gaussNewton?: GaussNewtonSplit<T>;
+  /**
+   * Called at each point of the run once its loss is known: the start (`k` = 0) and the point after each
+   * step, with the work done so far (it includes reaching and evaluating this point). For charts of the
+   * loss against evaluations, or to watch a long run.
+   */
+  onPoint?: (point: MinimizePoint<T>) => void;
+}
+
+/** One point of a {@linkcode minimize} run, as {@linkcode MinimizeOptions.onPoint} sees it. */
+export interface MinimizePoint<T extends Tree> {
+  /** The number of steps taken to reach it. */
+  k: number;
+  /** The point. */
+  x: T;
+  /** f at the point. */
+  loss: number;
+  /** The work done so far (a copy). */
+  counts: EvaluationCounts;
 }
 
 /** A scalar function written as `loss(model(x))`, for Gauss–Newton products. */
@@ -127,7 +145,7 @@ export function gaussNewtonVp<T extends Tree>(model: (x: T) => Tensor, loss: (z:
  * @param f The scalar function to minimize.
  * @param x0 The starting point.
  * @param optimizer An optimizer, or `{ name, ...options }` (e.g. `{ name: "sgd", learningRate: 0.01 }`).
- * @param options `steps`, `registry`, `tolerance`, `gaussNewton`.
+ * @param options `steps`, `registry`, `tolerance`, `gaussNewton`, `onPoint`.
  * @returns `{ x, losses, path, counts }`.
  * @throws {RangeError} When the loss is not a scalar, or the loss or gradient
  *   becomes non-finite (naming the step); the points reached before stay in the error's message.
@@ -198,6 +216,7 @@ export function minimize<T extends Tree>(
   for (let k = 0; k <= steps; k++) {
     const { loss, grads } = evaluateAt(x);
     losses.push(loss);
+    options.onPoint?.({ k, x, loss, counts: { ...counts } });
     if (!Number.isFinite(loss)) {
       throw new RangeError(
         `Cannot minimize as the loss became ${loss} before step ${k}: the last finite point is path[${k - 2}]`,

@@ -38,6 +38,21 @@ Deno.test("minimize() does not count again a point the optimizer already evaluat
   assert.equal(r.counts.gradients, fresh + 1, "the start point plus each line-search trial, nothing more");
 });
 
+Deno.test("minimize() reports each point with its loss and the work done to reach it", () => {
+  const points: { k: number; loss: number; gradients: number; x: number[] }[] = [];
+  const r = minimize(bowl, tensor([3, -1]), bfgs(), {
+    steps: 4,
+    onPoint: ({ k, x, loss, counts }) => points.push({ k, loss, gradients: counts.gradients, x: [...x.data] }),
+  });
+  assert.deepEqual(points.map((p) => p.k), [0, 1, 2, 3, 4]);
+  assert.deepEqual(points.map((p) => p.loss), r.losses);
+  assert.deepEqual(points.slice(1).map((p) => p.x), r.path.map((x) => [...x.data]));
+  assert.equal(points[0].gradients, 1);
+  assert.equal(points.at(-1)!.gradients, r.counts.gradients);
+  // Line searches cost more than one evaluation per step, and the counts never go down.
+  assert.ok(points.every((p, i) => i === 0 || p.gradients >= points[i - 1].gradients));
+});
+
 Deno.test("minimize() offers gaussNewtonVp when f is split as loss(model(x))", () => {
   const model = (v: Tensor) =>
     concat([sub(mul(slice(v, [0], [1]), slice(v, [1], [1])), 1), sub(slice(v, [0], [1]), 2)]);

@@ -32,8 +32,11 @@ export type { EpochRecord, History, StepRecord } from "./history.ts";
 export {
   accuracy,
   type AccuracyOptions,
+  type BatchMetric,
+  computeMetric,
   inferThreshold,
-  type Metric,
+  type MetricSpec,
+  recordMetric,
   resolveMetrics,
   validationKey,
 } from "./metrics.ts";
@@ -47,7 +50,16 @@ export {
 export { findNonFinite, gradientNorms, layerOf, NonFiniteError, type NonFiniteValue } from "./diagnostics.ts";
 export { isLayer, jsonSpec, type ModelSpec, normalizeModelSpec, resolveModel } from "./model.ts";
 export { predict, type PredictOptions, type TrainedModel } from "./predict.ts";
-export { type LoadedModel, loadModel, type LoadModelOptions, type SavableModel, saveModel } from "./model_io.ts";
+export { evaluate, type EvaluateOptions } from "./evaluate.ts";
+export { formatSummary, type ModelSummary, modelSummary, type SummaryRow } from "./summary.ts";
+export {
+  type LoadedModel,
+  loadModel,
+  type LoadModelOptions,
+  MODEL_FILE,
+  type SavableModel,
+  saveModel,
+} from "./model_io.ts";
 export {
   CHECKPOINT_FILE,
   loadCheckpoint,
@@ -64,6 +76,7 @@ export {
   gaussNewtonVp,
   minimize,
   type MinimizeOptions,
+  type MinimizePoint,
   type MinimizeResult,
 } from "./minimize.ts";
 export { type PluginSpec, resolvePlugin } from "./resolve.ts";

@@ -6,6 +6,7 @@
 
 import type { Layer } from "../core/interfaces.ts";
 import type { Registry } from "../core/registry.ts";
+import { createRegistry } from "../plugins/mod.ts";
 
 /**
  * A model as data: `{ name, ...options }` of a registered layer, where a
@@ -70,7 +71,7 @@ export function isLayer(value: unknown): value is Layer {
  * an instance as it is.
  *
  * @param spec A layer instance or a {@linkcode ModelSpec}.
- * @param registry Where the layer names are looked up.
+ * @param registry Where the layer names are looked up. @default {createRegistry(), the built-ins}
  * @param path Where this spec sits, for messages. @default {"model"}
  * @returns The layer.
  * @throws {TypeError} When the spec is neither a layer nor `{ name, ... }` (naming its path), or the name is unknown.
@@ -87,9 +88,11 @@ export function isLayer(value: unknown): value is Layer {
  *   createRegistry(),
  * );
  * assert.deepEqual(model.init([2], new Random(0)).outputShape, [3]);
+ * // The built-in layers need no registry:
+ * assert.deepEqual(resolveModel([{ name: "dense", units: 4 }]).init([2], new Random(0)).outputShape, [4]);
  * ```
  */
-export function resolveModel(spec: Layer | ModelSpec, registry: Registry, path = "model"): Layer {
+export function resolveModel(spec: Layer | ModelSpec, registry: Registry = createRegistry(), path = "model"): Layer {
   if (isLayer(spec)) return spec;
   spec = normalizeModelSpec(spec) as ModelSpec;
   if (spec === null || typeof spec !== "object" || typeof (spec as { name?: unknown }).name !== "string") {

@@ -10,6 +10,7 @@ import type { Registry } from "../core/registry.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import { createRegistry } from "../plugins/mod.ts";
 import { _joinTree, _splitTree } from "./_named_tree.ts";
+import { CHECKPOINT_FILE, loadCheckpoint } from "./checkpoint.ts";
 import { readSafetensors, writeSafetensors } from "./io/safetensors.ts";
 import { type ModelSpec, resolveModel } from "./model.ts";
 import type { TrainedModel } from "./predict.ts";
@@ -96,16 +97,45 @@ export async function saveModel(path: string, trained: SavableModel): Promise<vo
   await writeSafetensors(path, [...params.tensors, ...state.tensors], { gradflow: JSON.stringify(meta) });
 }
 
+/** The file a run folder keeps its trained model in (written by `gradflow train`). */
+export const MODEL_FILE = "model.safetensors";
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Loads a model saved by {@linkcode saveModel}: rebuilds the layer from the
- * stored spec (or `options.model`), and checks that every parameter matches
- * what the layer creates for the stored input shape. Needs `--allow-read`.
+ * Loads a trained model for `predict` and `evaluate`, in one call, from any of:
+ * - a file written by {@linkcode saveModel} (`model.safetensors`);
+ * - a run folder of `gradflow train` (`runs/spirals`): its `model.safetensors`
+ *   (the trained weights, the best epoch's with early stopping), or else its
+ *   last checkpoint;
+ * - a checkpoint folder, or one of its `weights-…safetensors` files: the
+ *   checkpoint's weights, with the model spec and input shape it records.
  *
- * @param path The file.
+ * The layer is rebuilt from the stored spec (or `options.model`), and every
+ * parameter is checked against what the layer creates for the stored input
+ * shape. Needs `--allow-read`.
+ *
+ * @param path A model file, a run folder, a checkpoint folder or a checkpoint's weights file.
  * @param options `model`, `registry`.
  * @returns `{ model, params, state, inputShape, modelSpec }`, ready for `predict`.
  * @throws {RangeError} When the file is damaged, not a gradflow model, or does not fit the model (naming the parameter).
  * @throws {TypeError} When the file has no spec and `options.model` is not given.
+ * @throws {Deno.errors.NotFound} When the path holds neither a model nor a checkpoint.
  *
  * @example
  * ```ts
@@ -116,6 +146,64 @@ export async function saveModel(path: string, trained: SavableModel): Promise<vo
  * ```
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const folder = path.replace(/[\\/]+$/, "");
+  if (await isDirectory(folder)) {
+    if (await exists(`${folder}/${MODEL_FILE}`)) return await loadModelFile(`${folder}/${MODEL_FILE}`, options);
+    for (const dir of [`${folder}/checkpoint`, folder]) {
+      if (await exists(`${dir}/${CHECKPOINT_FILE}`)) return await loadFromCheckpoint(dir, options);
+    }
+    throw new Deno.errors.NotFound(
+      `Cannot load a model from ${folder} as it holds no ${MODEL_FILE}, no checkpoint/${CHECKPOINT_FILE} and no ${CHECKPOINT_FILE}: pass a run folder, a checkpoint folder or a model file`,
+    );
+  }
+  const sibling = `${path.replace(/[\\/][^\\/]*$/, "") || "."}/${CHECKPOINT_FILE}`;
+  if (/^weights-\d+-[0-9a-f]{8}\.safetensors$/.test(path.replace(/^.*[\\/]/, "")) && await exists(sibling)) {
+    return await loadFromCheckpoint(sibling.slice(0, -CHECKPOINT_FILE.length - 1), options);
+  }
+  return await loadModelFile(path, options);
+}
+
+/** The checkpoint's weights, rebuilt with the model spec and input shape its configuration records. */
+async function loadFromCheckpoint(dir: string, options: LoadModelOptions): Promise<LoadedModel> {
+  const snapshot = await loadCheckpoint(dir);
+  const spec = (options.model ?? snapshot.config.model ?? null) as Layer | ModelSpec | null;
+  if (spec === null) {
+    throw new TypeError(
+      `Cannot load the model from the checkpoint in ${dir} as the run was trained from a layer instance, which a checkpoint cannot record: pass options.model, the same layer`,
+    );
+  }
+  const inputShape = snapshot.config.inputShape as number[];
+  const model = resolveModel(spec, options.registry ?? createRegistry());
+  checkFits(model, inputShape, snapshot.params, `the checkpoint in ${dir}`);
+  return {
+    model,
+    params: snapshot.params,
+    state: snapshot.state,
+    inputShape,
+    modelSpec: (snapshot.config.model ?? null) as Record<string, unknown> | null,
+  };
+}
+
+/** Checks that every parameter has the shape the model gives it, and that none is missing. */
+function checkFits(model: Layer, inputShape: readonly number[], params: Tree, where: string): void {
+  const fresh = new Map(flattenTree(model.init(inputShape, new Random(0)).params));
+  for (const [p, t] of flattenTree(params)) {
+    const f = fresh.get(p);
+    if (f === undefined || f.shape.join() !== t.shape.join()) {
+      throw new RangeError(
+        `Cannot load the model from ${where} as parameter "${p}" has shape [${t.shape}] but the model ${
+          f === undefined ? "has no such parameter" : `expects [${f.shape}]`
+        }`,
+      );
+    }
+    fresh.delete(p);
+  }
+  if (fresh.size > 0) {
+    throw new RangeError(`Cannot load the model from ${where} as it lacks parameter "${[...fresh.keys()][0]}"`);
+  }
+}
+
+async function loadModelFile(path: string, options: LoadModelOptions): Promise<LoadedModel> {
   const { tensors, metadata } = await readSafetensors(path);
   let meta: {
     format?: unknown;
@@ -132,7 +220,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   }
   if (meta.format !== FORMAT || meta.version !== VERSION) {
     throw new RangeError(
-      `Cannot load a model from ${path} as its __metadata__ has no gradflow model description (format "${FORMAT}" version ${VERSION}); it may be a plain safetensors file: read it with readSafetensors`,
+      `Cannot load a model from ${path} as its __metadata__ has no gradflow model description (format "${FORMAT}" version ${VERSION}); it may be a plain safetensors file: read it with readSafetensors (for a run of gradflow train, pass its folder)`,
     );
   }
   const spec = options.model ?? meta.model ?? null;
@@ -145,21 +233,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const params = _joinTree(meta.params as JsonValue, "params", tensors);
   const state = _joinTree(meta.state as JsonValue, "state", tensors);
   const inputShape = meta.inputShape ?? [];
-  const fresh = new Map(flattenTree(model.init(inputShape, new Random(0)).params));
-  for (const [p, t] of flattenTree(params)) {
-    const f = fresh.get(p);
-    if (f === undefined || f.shape.join() !== t.shape.join()) {
-      throw new RangeError(
-        `Cannot load the model from ${path} as parameter "${p}" has shape [${t.shape}] but the model ${
-          f === undefined ? "has no such parameter" : `expects [${f.shape}]`
-        }`,
-      );
-    }
-    fresh.delete(p);
-  }
-  if (fresh.size > 0) {
-    throw new RangeError(`Cannot load the model from ${path} as it lacks parameter "${[...fresh.keys()][0]}"`);
-  }
+  checkFits(model, inputShape, params, path);
   return {
     model,
     params,

@@ -5,7 +5,9 @@ import { type Tensor, tensor } from "../core/tensor.ts";
 import type { Tree } from "../core/tree.ts";
 import { dense } from "../plugins/layers/dense.ts";
 import { sequential } from "../plugins/layers/sequential.ts";
+import { checkpoints } from "./callbacks/checkpoints.ts";
 import { twoGaussians } from "./data/two_gaussians.ts";
+import { xor } from "./data/xor.ts";
 import { readSafetensors } from "./io/safetensors.ts";
 import { loadModel, saveModel } from "./model_io.ts";
 import { predict } from "./predict.ts";
@@ -79,5 +81,37 @@ Deno.test("loadModel() rejects weights that do not fit the model, naming the par
     await assert.rejects(loadModel(`${dir}/plain.safetensors`), /truncated/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadModel() loads a run folder, a checkpoint folder and a checkpoint's weights file in one call", async () => {
+  const run = await Deno.makeTempDir();
+  try {
+    const result = await train({
+      model: [{ name: "dense", units: 3 }, { name: "tanh" }, { name: "dense", units: 1 }],
+      loss: "mse",
+      optimizer: "sgd",
+      data: xor(),
+      epochs: 2,
+      batching: "full",
+      callbacks: [checkpoints({ dir: `${run}/checkpoint` })],
+    });
+    const x = xor().x, expected = predict(result, x).toArray();
+    // A run folder without model.safetensors: its checkpoint.
+    assert.deepEqual(predict(await loadModel(run), x).toArray(), expected);
+    assert.deepEqual(predict(await loadModel(`${run}/checkpoint/`), x).toArray(), expected);
+    const weights = [...Deno.readDirSync(`${run}/checkpoint`)].find((e) => e.name.startsWith("weights-"))!.name;
+    assert.deepEqual(predict(await loadModel(`${run}/checkpoint/${weights}`), x).toArray(), expected);
+    // With model.safetensors (what gradflow train writes), that file.
+    await saveModel(`${run}/model.safetensors`, { ...result, params: result.params });
+    const loaded = await loadModel(run);
+    assert.deepEqual(loaded.inputShape, [2]);
+    assert.deepEqual(predict(loaded, x).toArray(), expected);
+    await assert.rejects(loadModel(`${run}/checkpoint/..//checkpoint/missing`), Deno.errors.NotFound);
+    const empty = await Deno.makeTempDir();
+    await assert.rejects(loadModel(empty), /holds no model\.safetensors, no checkpoint\/checkpoint\.json/);
+    await Deno.remove(empty);
+  } finally {
+    await Deno.remove(run, { recursive: true });
   }
 });

@@ -30,3 +30,8 @@ Deno.test("jsonSpec() copies plain specs and refuses instances and functions", (
   assert.equal(jsonSpec(dense({ units: 1 })), null);
   assert.equal(jsonSpec({ name: "sequential", layers: [dense({ units: 1 })] }), null);
 });
+
+Deno.test("resolveModel() looks names up among the built-ins when no registry is given", () => {
+  const model = resolveModel([{ name: "dense", units: 2 }, { name: "relu" }]);
+  assert.deepEqual(model.init([3], new Random(0)).outputShape, [2]);
+});

@@ -5,7 +5,7 @@
  */
 
 import { setBackend } from "../core/backend.ts";
-import type { Layer, Loss, Optimizer, Regularizer, StateValue } from "../core/interfaces.ts";
+import type { AdaptiveScheduler, Layer, Loss, Metric, Optimizer, Regularizer, StateValue } from "../core/interfaces.ts";
 import { Random } from "../core/random.ts";
 import type { Registry } from "../core/registry.ts";
 import { exclusiveMemory, recycle } from "../core/tensor.ts";
@@ -13,6 +13,7 @@ import { flattenTree, type Tree } from "../core/tree.ts";
 import { createRegistry } from "../plugins/mod.ts";
 import { type Batching, BATCHINGS, type BatchPlan, batchPlan } from "./batching.ts";
 import type { Callback, TrainContext } from "./callback.ts";
+import { progressBar } from "./callbacks/progress_bar.ts";
 import { loadCheckpoint, type TrainerSnapshot } from "./checkpoint.ts";
 import { checkDataset, type Dataset, takeRows } from "./data/_rows.ts";
 import { splitDataset } from "./data/split.ts";
@@ -24,7 +25,7 @@ import {
   earlyStoppingStep,
 } from "./early_stopping.ts";
 import type { EpochRecord, History, StepRecord } from "./history.ts";
-import { type Metric, resolveMetrics, validationKey } from "./metrics.ts";
+import { type MetricSpec, recordMetric, resolveMetrics, validationKey } from "./metrics.ts";
 import { jsonSpec, type ModelSpec, normalizeModelSpec, resolveModel } from "./model.ts";
 import { predict } from "./predict.ts";
 import { _trainStep, copyState } from "./_step.ts";
@@ -55,10 +56,20 @@ export interface TrainOptions {
    * becomes the optimizer's `learningRate`, so the optimizer must be given as a name or spec.
    */
   scheduler?: PluginSpec<"scheduler"> | string;
-  /** Metrics besides the loss: `"accuracy"` or `{ name, compute(predictions, targets) }`. @default {[]} */
-  metrics?: readonly (string | Metric)[];
+  /**
+   * Metrics besides the loss, each a metric plugin's name (`"accuracy"`, `"f1"`), a spec
+   * (`{ name: "top-k-accuracy", k: 3 }`), a `Metric` or `{ name, compute(predictions, targets) }`;
+   * computed over each epoch's training batches and over the validation set. @default {[]}
+   */
+  metrics?: readonly MetricSpec[];
   /** Progress bars, loggers, checkpoints… */
   callbacks?: readonly Callback[];
+  /**
+   * Show progress on standard output, as Keras's `fit` does: a live bar on a terminal, one line per
+   * epoch otherwise (`progressBar()`, unless `callbacks` already has a progress callback). `false`
+   * prints nothing. @default {true when standard output is a terminal}
+   */
+  progress?: boolean;
   /** The seed of every random choice: initialization, split, batches, dropout. @default {0} */
   seed?: number;
   /** Stop when the monitored metric stops improving (`true` for the defaults). */
@@ -113,6 +124,22 @@ const isLoss = (o: object) => typeof o === "function";
 const isRegularizer = (o: object) =>
   typeof (o as Regularizer).penalty === "function" || typeof (o as Regularizer).project === "function";
 const isScheduler = (o: object) => typeof o === "function";
+const isAdaptive = (o: unknown): o is AdaptiveScheduler =>
+  typeof o === "function" && typeof (o as AdaptiveScheduler).observe === "function" &&
+  typeof (o as AdaptiveScheduler).rate === "function" && typeof (o as AdaptiveScheduler).init === "function";
+
+/** Whether `train` shows progress: as asked, else when standard output is a terminal (never in a browser). */
+function progressWanted(progress: unknown): boolean {
+  if (progress !== undefined && typeof progress !== "boolean") {
+    throw new TypeError(`Cannot train as progress must be true or false: current value is ${JSON.stringify(progress)}`);
+  }
+  if (progress !== undefined) return progress;
+  try {
+    return (globalThis as { Deno?: typeof Deno }).Deno?.stdout.isTerminal() ?? false;
+  } catch {
+    return false;
+  }
+}
 
 function fail(why: string): never {
   throw new RangeError(`Cannot train as ${why}`);
@@ -182,8 +209,9 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * a read allocates afresh), and `snapshot()` returns copies.
  *
  * After each epoch the validation set (if any) is evaluated in evaluation mode,
- * early stopping is updated, and callbacks run (progress bar, loggers,
- * checkpoints). Everything random derives from `seed`, so a run is
+ * an adaptive schedule (`reduce-on-plateau`) sees the monitored value, early
+ * stopping is updated, and callbacks run (progress bar, loggers, checkpoints).
+ * On a terminal a progress bar is shown unless `progress: false`. Everything random derives from `seed`, so a run is
  * reproducible, and `resume` continues a checkpointed run bit for bit.
  *
  * A non-finite loss or gradient stops the run at once with a
@@ -291,6 +319,8 @@ interface Run {
   optimizer: Optimizer<StateValue>;
   /** The learning rate of step k (0 for the first update), when known. */
   learningRateAt: (k: number) => number | undefined;
+  /** A schedule that reacts to a monitored value at each epoch's end (`reduce-on-plateau`), or `null`. */
+  adaptive: AdaptiveScheduler | null;
   regularizers: Regularizer[];
   /** Each regularizer's name, the prefix of what it reports. */
   regLabels: string[];
@@ -333,6 +363,8 @@ interface Progress {
   timeOffset: number;
   history: History;
   esState: EarlyStoppingState;
+  /** The adaptive schedule's state (`null` without one). */
+  scheduleState: StateValue;
   /** The best epoch's parameters and state, when early stopping restores them. */
   best: { params: Tree; state: Tree } | null;
   /**
@@ -362,6 +394,7 @@ const KNOWN_OPTIONS = [
   "scheduler",
   "metrics",
   "callbacks",
+  "progress",
   "seed",
   "earlyStopping",
   "gradientNorms",
@@ -376,9 +409,10 @@ const KNOWN_OPTIONS = [
 /** Checks the options, resolves the plugins and the data, and initializes the parameters. */
 function setUp(options: TrainOptions): { run: Run; progress: Progress } {
   const settings = checkSettings(options);
-  // A schedule reads the step when the optimizer asks for its learning rate: the progress's, once it exists.
-  const clock = { step: () => 0 };
-  const plugins = resolvePlugins(options, settings.registry, () => clock.step());
+  // A schedule reads the step (and an adaptive one its state) when the optimizer asks for its learning
+  // rate: the progress's, once it exists.
+  const clock = { step: () => 0, scheduleState: (): StateValue => null };
+  const plugins = resolvePlugins(options, settings.registry, clock);
 
   // Data and random streams: each consumer has its own fork of the seed.
   const master = new Random(settings.seed);
@@ -387,7 +421,7 @@ function setUp(options: TrainOptions): { run: Run; progress: Progress } {
   const samples = trainSet.x.shape[0];
   const inputShape = trainSet.x.shape.slice(1);
   const plan = batchPlan(settings.batching, samples, settings.batchSize, batchRng);
-  const metrics = resolveMetrics(options.metrics ?? [], trainSet.y);
+  const metrics = resolveMetrics(options.metrics ?? [], settings.registry, trainSet.y);
 
   // The starting point: a fresh initialization, or the caller's parameters.
   const fresh = plugins.model.init(inputShape, initRng);
@@ -401,10 +435,20 @@ function setUp(options: TrainOptions): { run: Run; progress: Progress } {
   const regStates = plugins.regularizers.map((r) => (r.init ? r.init(params) : null));
 
   const earlyStopping = checkEarlyStopping(options, plugins.regularizers, metrics, validation);
+  if (plugins.adaptive !== null) {
+    checkMonitor(
+      "reduce the learning rate",
+      plugins.adaptive.monitor,
+      recordedKeys(plugins.regularizers, metrics, validation),
+      validation,
+    );
+  }
   const run: Run = {
     epochs: settings.epochs,
     evalBatchSize: settings.evalBatchSize,
-    callbacks: settings.callbacks,
+    callbacks: progressWanted(options.progress) && !settings.callbacks.some((c) => c?.role === "progress")
+      ? [...settings.callbacks, progressBar()]
+      : settings.callbacks,
     ...plugins,
     hasPenalty: plugins.regularizers.some((r) => r.penalty),
     trainSet,
@@ -435,6 +479,7 @@ function setUp(options: TrainOptions): { run: Run; progress: Progress } {
     timeOffset: 0,
     history: { epochs: [], steps: [] },
     esState: { best: null, bestEpoch: null, wait: 0 },
+    scheduleState: plugins.adaptive === null ? null : plugins.adaptive.init(),
     best: null,
     paramsShared: options.initial !== undefined || inMemoryResume,
     stateShared: inMemoryResume,
@@ -442,6 +487,7 @@ function setUp(options: TrainOptions): { run: Run; progress: Progress } {
     stopRequest: null,
   };
   clock.step = () => progress.step;
+  clock.scheduleState = () => progress.scheduleState;
   return { run, progress };
 }
 
@@ -523,15 +569,23 @@ function splitData(options: TrainOptions, splitRng: Random): { trainSet: Dataset
 }
 
 /** The model, the loss, the optimizer (with the schedule as its learning rate) and the regularizers. */
-function resolvePlugins(options: TrainOptions, registry: Registry, currentStep: () => number) {
+function resolvePlugins(
+  options: TrainOptions,
+  registry: Registry,
+  clock: { step: () => number; scheduleState: () => StateValue },
+) {
   if (options.model === undefined) {
     throw new TypeError("Cannot train as model must be given: current value is undefined");
   }
   const model = resolveModel(options.model, registry);
   const loss = resolvePlugin(registry, "loss", options.loss, isLoss) as Loss;
-  let schedule: ((step: number) => number) | null = null;
+  let schedule: ((step: number) => number) | null = null, adaptive: AdaptiveScheduler | null = null;
   if (options.scheduler !== undefined) {
     schedule = resolvePlugin(registry, "scheduler", options.scheduler, isScheduler) as (step: number) => number;
+    if (isAdaptive(schedule)) {
+      const a = adaptive = schedule;
+      schedule = (k) => a.rate(clock.scheduleState(), k);
+    }
   }
   let optimizerSpec = options.optimizer as unknown;
   if (schedule !== null) {
@@ -542,7 +596,7 @@ function resolvePlugins(options: TrainOptions, registry: Registry, currentStep: 
       );
     }
     const s = schedule;
-    optimizerSpec = { ...(optimizerSpec as object), learningRate: () => s(currentStep()) };
+    optimizerSpec = { ...(optimizerSpec as object), learningRate: () => s(clock.step()) };
   }
   const optimizer = resolvePlugin(
     registry,
@@ -562,7 +616,27 @@ function resolvePlugins(options: TrainOptions, registry: Registry, currentStep: 
   if (!Array.isArray(regSpecs)) throw new TypeError("Cannot train as regularizers must be an array");
   const regularizers = regSpecs.map((r) => resolvePlugin(registry, "regularizer", r, isRegularizer) as Regularizer);
   const regLabels = regSpecs.map((r, i) => specName(r, `regularizer${i}`));
-  return { model, loss, optimizer, learningRateAt, regularizers, regSpecs, regLabels };
+  return { model, loss, optimizer, learningRateAt, adaptive, regularizers, regSpecs, regLabels };
+}
+
+/** The record keys a run writes every epoch (a record-valued metric's keys start with its name and a dot). */
+function recordedKeys(regularizers: readonly Regularizer[], metrics: readonly Metric[], validation: Dataset | null) {
+  const keys = ["loss", ...metrics.map((m) => m.name)];
+  if (regularizers.some((r) => r.penalty)) keys.push("penalty");
+  if (validation !== null) keys.push(...["loss", ...metrics.map((m) => m.name)].map(validationKey));
+  return keys;
+}
+
+/** Checks that a monitored key is one the run records, saying which it records when it is not. */
+function checkMonitor(what: string, monitor: string, keys: readonly string[], validation: Dataset | null): void {
+  if (keys.includes(monitor) || keys.some((k) => monitor.startsWith(`${k}.`))) return;
+  throw new RangeError(
+    `Cannot ${what} on "${monitor}" as the run records only ${keys.join(", ")}${
+      validation === null && monitor.startsWith("val")
+        ? " (no validation set is given: pass validation, a fraction or { x, y })"
+        : ""
+    }`,
+  );
 }
 
 /** Early stopping's configuration, checked against what the run records; `null` without it. */
@@ -574,23 +648,20 @@ function checkEarlyStopping(
 ): EarlyStoppingConfig | null {
   if (options.earlyStopping === undefined || options.earlyStopping === false) return null;
   const es = earlyStoppingConfig(options.earlyStopping);
-  const keys = ["loss", ...metrics.map((m) => m.name)];
-  if (regularizers.some((r) => r.penalty)) keys.push("penalty");
-  if (validation !== null) keys.push(...["loss", ...metrics.map((m) => m.name)].map(validationKey));
-  if (!keys.includes(es.monitor)) {
-    throw new RangeError(
-      `Cannot stop early on "${es.monitor}" as the run records only ${keys.join(", ")}${
-        validation === null && es.monitor.startsWith("val")
-          ? " (no validation set is given: pass validation, a fraction or { x, y })"
-          : ""
-      }`,
-    );
-  }
+  checkMonitor("stop early", es.monitor, recordedKeys(regularizers, metrics, validation), validation);
+  const given = options.earlyStopping === true ? undefined : options.earlyStopping.mode;
+  const watched = metrics.find((m) => es.monitor === m.name || es.monitor === validationKey(m.name));
+  if (given === undefined && watched?.higherIsBetter !== undefined) es.mode = watched.higherIsBetter ? "max" : "min";
   return es;
 }
 
 /** Continues from a checkpoint: checks that it matches the run, then takes its parameters, states and counters. */
 function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
+  if (snap.epoch > run.epochs) {
+    fail(
+      `epochs must be at least the checkpoint's epoch when resuming (it is the total to reach, not the epochs still to run): the checkpoint is at epoch ${snap.epoch}, epochs is ${run.epochs}`,
+    );
+  }
   for (const key of ["seed", "batching", "batchSize", "samples", "validation"] as const) {
     const was = snap.config?.[key], now = run.config[key];
     if (JSON.stringify(was) !== JSON.stringify(now)) {
@@ -626,6 +697,12 @@ function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
     progress.best = es.bestParams === null
       ? null
       : { params: es.bestParams, state: es.bestState ?? progress.layerState };
+  }
+  if (run.adaptive !== null) {
+    if (snap.scheduler === undefined || snap.scheduler === null) {
+      fail("the checkpoint has no state for the reduce-on-plateau schedule this run has");
+    }
+    progress.scheduleState = snap.scheduler;
   }
   progress.stopReason = snap.stopReason;
 }
@@ -678,6 +755,7 @@ function trainContext(run: Run, progress: Progress, elapsed: () => number): Trai
           ? null
           : { ...progress.esState, bestParams: progress.best?.params ?? null, bestState: progress.best?.state ?? null },
         history: { epochs: [...progress.history.epochs], steps: [...progress.history.steps] },
+        scheduler: progress.scheduleState,
         config: run.config,
         stopReason: progress.stopRequest ?? progress.stopReason,
       }),
@@ -689,7 +767,8 @@ interface EpochTotals {
   seen: number;
   loss: number;
   penalty: number;
-  metrics: number[];
+  /** Each metric's accumulator. */
+  metrics: unknown[];
   /** Each layer's gradient norm, summed over the epoch's steps. */
   gradNorms: Record<string, number>;
   /** The learning rate of the epoch's last step, when known. */
@@ -702,7 +781,7 @@ async function trainEpoch(run: Run, progress: Progress, context: TrainContext): 
     seen: 0,
     loss: 0,
     penalty: 0,
-    metrics: run.metrics.map(() => 0),
+    metrics: run.metrics.map((m) => m.init()),
     gradNorms: {},
     lastRate: undefined,
   };
@@ -751,7 +830,7 @@ function trainBatch(run: Run, progress: Progress, indices: Int32Array, totals: E
   totals.seen += n;
   totals.loss += dataLoss * n;
   totals.penalty += penalty * n;
-  run.metrics.forEach((m, i) => (totals.metrics[i] += m.compute(r.output, yb) * n));
+  run.metrics.forEach((m, i) => (totals.metrics[i] = m.update(totals.metrics[i], r.output, yb)));
   // The batch's inputs are done with: unless an output or a state shares their buffer (a reshape of the
   // input, say), the buffer goes back to the allocator for the next batch.
   if (exclusiveMemory([xb, r.output, ...flattenTree(r.layerState).map(([, t]) => t)]).every((own) => own)) {
@@ -774,13 +853,15 @@ function endEpoch(run: Run, progress: Progress, totals: EpochTotals, elapsed: ()
   const { params, layerState } = progress;
   const record: EpochRecord = { epoch: progress.epoch, step: progress.step, loss: totals.loss / totals.seen, time: 0 };
   if (run.hasPenalty) record.penalty = totals.penalty / totals.seen;
-  run.metrics.forEach((m, i) => (record[m.name] = totals.metrics[i] / totals.seen));
+  run.metrics.forEach((m, i) => recordMetric(record, m.name, m.result(totals.metrics[i])));
   if (run.validation !== null) {
     const out = predict({ model: run.model, params, state: layerState }, run.validation.x, {
       batchSize: run.evalBatchSize,
     });
     record.valLoss = run.loss(out, run.validation.y).data[0];
-    for (const m of run.metrics) record[validationKey(m.name)] = m.compute(out, run.validation.y);
+    for (const m of run.metrics) {
+      recordMetric(record, validationKey(m.name), m.result(m.update(m.init(), out, run.validation.y)));
+    }
   }
   if (totals.lastRate !== undefined) record.learningRate = totals.lastRate;
   for (const [layer, sum] of Object.entries(totals.gradNorms)) {
@@ -794,6 +875,9 @@ function endEpoch(run: Run, progress: Progress, totals: EpochTotals, elapsed: ()
   });
   record.time = elapsed();
   progress.history.epochs.push(record);
+  if (run.adaptive !== null) {
+    progress.scheduleState = run.adaptive.observe(progress.scheduleState, record[run.adaptive.monitor]);
+  }
   const es = run.earlyStopping;
   if (es !== null) {
     const r = earlyStoppingStep(es, progress.esState, record[es.monitor], progress.epoch);

@@ -303,6 +303,9 @@ Deno.test("train() stops with NonFiniteError naming the step and parameter when 
   }).catch((e) => e);
   assert.ok(error instanceof NonFiniteError);
   assert.match(error.message, /gradient of "0\.w" \(layer "0"\) became -Infinity at step 1 \(epoch 1, batch 1 of 1\)/);
+  // It says the fact, not a section of lecture notes the user does not have.
+  assert.match(error.message, /the gradients exploded \(they grow layer by layer through large weights\)/);
+  assert.doesNotMatch(error.message, /seed \d|§/);
   assert.equal(error.step, 1);
   assert.equal(error.path, "0.w");
 });
@@ -318,6 +321,7 @@ Deno.test("train() stops with NonFiniteError when the loss overflows, naming the
   assert.ok(error instanceof NonFiniteError, String(error));
   assert.match(error.message, /^Cannot train as the (loss|gradient)/);
   assert.match(error.message, /at step \d+ \(epoch \d+, batch \d+ of 4\)/);
+  assert.doesNotMatch(error.message, /seed \d|§/);
   assert.ok(error.history.epochs.length < 50);
 });
 
@@ -456,6 +460,11 @@ Deno.test("train() refuses to resume with a different batch size, naming it", as
   try {
     await train({ ...base(), epochs: 1, callbacks: [checkpoints({ dir })] });
     await assert.rejects(train({ ...base(), batchSize: 5, resume: dir }), /same batchSize as the checkpoint.*6.*5/);
+    await train({ ...base(), epochs: 3, resume: dir, callbacks: [checkpoints({ dir })] });
+    await assert.rejects(
+      train({ ...base(), epochs: 2, resume: dir }),
+      /epochs must be at least the checkpoint's epoch when resuming .*: the checkpoint is at epoch 3, epochs is 2/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -465,7 +474,7 @@ Deno.test("train() rejects unknown options and bad values with their names", asy
   await assert.rejects(train({ ...base(), epoch: 3 } as unknown as TrainOptions), /unknown option "epoch"/);
   await assert.rejects(train({ ...base(), batching: "mini" as "full" }), /batching must be one of "full"/);
   await assert.rejects(train({ ...base(), epochs: -1 }), /epochs must be an integer ≥ 0: current value is -1/);
-  await assert.rejects(train({ ...base(), metrics: ["f1"] }), /metric "f1" as it is unknown/);
+  await assert.rejects(train({ ...base(), metrics: ["f2"] }), /Cannot find metric "f2" \(did you mean 'f1'\?\)/);
   await assert.rejects(train({ ...base(), data: { x: tensor([[1]]), y: tensor([[1], [2]]) } }), /same number of rows/);
 });
 
@@ -508,6 +517,148 @@ Deno.test("train() runs on the backend it is given and restores the previous one
     () => train({ model: [], loss: "mse", optimizer: "sgd", data: twoGaussians({ samples: 4 }), backend: "gpu" }),
     /Cannot find backend "gpu"/,
   );
+});
+
+Deno.test("train() with reduce-on-plateau lowers the rate after more than patience epochs without improvement", async () => {
+  const result = await train({
+    ...base(),
+    optimizer: "sgd",
+    // An improvement must halve the loss: after the first epoch none does, so the rate halves after epochs 3, 5, 7.
+    scheduler: {
+      name: "reduce-on-plateau",
+      learningRate: 0.4,
+      monitor: "loss",
+      patience: 1,
+      factor: 0.5,
+      threshold: 0.5,
+    },
+    epochs: 8,
+  });
+  const rates = result.history.epochs.map((e) => e.learningRate);
+  assert.deepEqual(rates, [0.4, 0.4, 0.4, 0.2, 0.2, 0.1, 0.1, 0.05]);
+});
+
+Deno.test("train() resumed with reduce-on-plateau reduces when the straight run does, bit for bit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const options = (): TrainOptions => ({
+      ...base(),
+      optimizer: { name: "sgd", momentum: 0.5 },
+      scheduler: { name: "reduce-on-plateau", learningRate: 0.4, patience: 2, factor: 0.5, threshold: 0.2 },
+      validation: 0.25,
+      seed: 2,
+    });
+    const straight = await train({ ...options(), epochs: 9 });
+    // Stopped at epoch 4, mid-plateau: the checkpoint must carry the count of bad epochs and the best value.
+    await train({ ...options(), epochs: 4, callbacks: [checkpoints({ dir })] });
+    const resumed = await train({ ...options(), epochs: 9, resume: dir });
+    const rates = (r: typeof straight) => r.history.epochs.map((e) => e.learningRate);
+    assert.ok(new Set(rates(straight)).size > 2, `the run must reduce at least twice: ${rates(straight)}`);
+    assert.deepEqual(rates(resumed), rates(straight));
+    assert.ok(sameBits(resumed.params, straight.params));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train() refuses a reduce-on-plateau monitor the run does not record", async () => {
+  await assert.rejects(
+    train({ ...base(), scheduler: { name: "reduce-on-plateau" } }),
+    /Cannot reduce the learning rate on "valLoss" as the run records only loss \(no validation set is given/,
+  );
+});
+
+Deno.test("train() records metric plugins over each epoch and the validation set, per class when asked", async () => {
+  const data = twoGaussians({ samples: 40, seed: 6 }), validation = twoGaussians({ samples: 16, seed: 7 });
+  const result = await train({
+    ...base(),
+    data,
+    validation,
+    metrics: ["precision", { name: "f1", average: "none" }, "roc-auc", "confusion-matrix"],
+  });
+  const last = result.history.epochs.at(-1)!;
+  for (
+    const key of [
+      "precision",
+      "valPrecision",
+      "f1.0",
+      "f1.1",
+      "valF1.1",
+      "rocAuc",
+      "valRocAuc",
+      "valConfusionMatrix.1.0",
+    ]
+  ) {
+    assert.equal(typeof last[key], "number", key);
+  }
+  // The validation figures are those of the whole validation set under the final weights.
+  const { predict } = await import("./predict.ts");
+  const { computeMetric } = await import("./metrics.ts");
+  const { rocAuc } = await import("../plugins/metrics/roc_auc.ts");
+  assert.equal(last.valRocAuc, computeMetric(rocAuc(), predict(result, validation.x), validation.y));
+  const counts = [0, 1].flatMap((t) => [0, 1].map((p) => last[`valConfusionMatrix.${t}.${p}`]));
+  assert.equal(counts.reduce((a, b) => a + b, 0), 16);
+});
+
+Deno.test("train() stops early on valF1 in mode max without being told, as the metric is a score", async () => {
+  const result = await train({
+    ...base(),
+    validation: 0.3,
+    metrics: ["f1"],
+    earlyStopping: { monitor: "valF1", patience: 50 },
+    epochs: 4,
+  });
+  const f1s = result.history.epochs.map((e) => e.valF1);
+  assert.equal(result.bestEpoch, f1s.indexOf(Math.max(...f1s)) + 1);
+});
+
+const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
+const hasScript = canRun && (() => {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** Runs a small train() in a subprocess, its standard output piped or (through `script`) a terminal. */
+async function trainOutput(progress: string, terminal: boolean): Promise<string> {
+  const program = `import { train } from ${JSON.stringify(new URL("./train.ts", import.meta.url).href)};
+import { xor } from ${JSON.stringify(new URL("./data/xor.ts", import.meta.url).href)};
+await train({ model: [{ name: "dense", units: 1 }], loss: "mse", optimizer: "sgd", data: xor(), epochs: 2, batching: "full"${progress} });
+console.error("done");`;
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(file, program);
+    const deno = [Deno.execPath(), "run", "--quiet", "--no-lock", `--allow-read`, file];
+    const { stdout, stderr } = await (terminal
+      ? new Deno.Command("script", { args: ["-qec", deno.join(" "), "/dev/null"], env: { TERM: "xterm" } })
+      : new Deno.Command(deno[0], { args: deno.slice(1) })).output();
+    const text = new TextDecoder().decode(stdout);
+    assert.match(text + new TextDecoder().decode(stderr), /done/);
+    return text.replace(/\r?\n?done\r?\n?/, "");
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+Deno.test({
+  name: "train() shows progress on a terminal by default, and nothing with progress: false or when piped",
+  ignore: !hasScript,
+  async fn() {
+    assert.match(await trainOutput("", true), /epoch 2\/2/);
+    assert.equal(await trainOutput(", progress: false", true), "");
+    assert.equal(await trainOutput("", false), "");
+    assert.match(await trainOutput(", progress: true", false), /^epoch 1\/2 .*\nepoch 2\/2 /);
+  },
+});
+
+Deno.test("train() adds no progress bar of its own when a callback already shows progress", async () => {
+  let lines = "";
+  const { progressBar } = await import("./callbacks/progress_bar.ts");
+  await train({ ...base(), progress: true, callbacks: [progressBar({ write: (t) => (lines += t), live: false })] });
+  assert.equal(lines.match(/^epoch 3\/3/gm)?.length, 1);
+  await assert.rejects(train({ ...base(), progress: "yes" as never }), /progress must be true or false/);
 });
 
 Deno.test("train() reports each epoch's loss as the mean over its samples: a short last batch weighs less", async () => {

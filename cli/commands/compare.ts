@@ -11,7 +11,7 @@ import type { MetricRecord } from "../../train/plot/metric_charts.ts";
 import { listFlag, parseFlags } from "../_args.ts";
 import { _oneLine, _prepare, UsageError } from "../_errors.ts";
 import { formatMetric, RUN_FILES, runExperiment, writeCharts } from "../_run.ts";
-import { buildRegistry, checkChoices, loadData, readExperiment } from "../_setup.ts";
+import { buildRegistry, checkChoices, loadData, readExperiment, withPluginFlags } from "../_setup.ts";
 import type { Overrides } from "../experiment.ts";
 import { EXPERIMENT_FLAGS, overridesFrom } from "./train.ts";
 
@@ -21,7 +21,9 @@ export const COMPARE_HELP = `Usage: gradflow compare <experiment.json> --optimiz
 Train the same experiment (same data, model, initialization and seed) once
 per optimizer, then draw every run in one chart per metric and print a
 table. Each run has its folder under the output folder; the charts and
-summary.csv are in the output folder itself.
+summary.csv (the table's figures as numbers, and the same status) are in the
+output folder itself. An output folder that holds an earlier comparison is
+refused unless --overwrite is given, which removes that comparison first.
 
   --optimizers <list>   comma-separated optimizers, each a name with optional
                         options after colons: sgd,momentum,adam or
@@ -32,6 +34,7 @@ summary.csv are in the output folder itself.
 Other flags are those of train (except --optimizer and --resume):
   --learning-rate, --loss, --epochs, --batch-size, --batching, --seed, --backend, --set,
   --plugin (repeatable), --quiet, and --out <dir> (default runs/<name>-compare).
+  --overwrite           replace an earlier comparison in the output folder
 
 Exit codes: 0 every run trained, 1 some run failed (the others are still
 charted, and the table says why), 2 usage error.
@@ -141,6 +144,7 @@ export async function compareCommand(args: readonly string[]): Promise<number> {
     const { values, positionals } = parseFlags("compare", args, {
       ...EXPERIMENT_FLAGS,
       optimizers: { type: "string" },
+      overwrite: { type: "boolean" },
     });
     if (values.help) return null;
     if (positionals.length !== 1) {
@@ -161,7 +165,10 @@ export async function compareCommand(args: readonly string[]): Promise<number> {
     const entries = parseOptimizers(String(values.optimizers));
     const { out: outFlag, ...overrides } = overridesFrom(values);
     const base = await readExperiment(positionals[0], overrides);
-    const registry = await buildRegistry(listFlag(values.plugin), base.plugins);
+    // Plugins given on the command line are part of every run: each experiment.json records them.
+    const plugins = withPluginFlags(listFlag(values.plugin), base.plugins);
+    base.plugins = plugins;
+    const registry = await buildRegistry([], plugins);
     const experiments = [];
     for (const entry of entries) {
       const keepFile = entry.name === base.optimizer.name && Object.keys(entry.options).length === 0 &&
@@ -175,11 +182,13 @@ export async function compareCommand(args: readonly string[]): Promise<number> {
         ],
       };
       const experiment = keepFile ? base : await readExperiment(positionals[0], own);
+      experiment.plugins = plugins;
       checkChoices(experiment, registry);
       experiments.push(experiment);
     }
     const data = await loadData(base);
     const root = (outFlag ?? base.out ?? `runs/${base.name}-compare`).replace(/[\\/]+$/, "");
+    await clearEarlierComparison(root, values.overwrite === true);
     return { entries, experiments, registry, data, root, quiet: values.quiet === true, name: base.name };
   });
   if (prepared === null) {
@@ -234,22 +243,82 @@ export async function compareCommand(args: readonly string[]): Promise<number> {
     rows.some((r) => r.last?.[k] !== undefined)
   );
   const header = ["optimizer", "epochs", ...keys, "seconds", "status"];
-  const cells = rows.map((r) => [
-    r.label,
-    String(r.epochs),
-    ...keys.map((k) => formatMetric(k, r.last?.[k] as number | undefined)),
-    r.seconds === undefined ? "–" : r.seconds.toFixed(1),
-    r.error !== undefined
-      ? `failed: ${r.error.length > 60 ? r.error.slice(0, 57) + "..." : r.error}`
-      : r.stop === undefined
-      ? "ok"
-      : `stopped: ${r.stop}`,
-  ]);
+  const status = (r: (typeof rows)[number]) =>
+    r.error !== undefined ? `failed: ${r.error}` : r.stop === undefined ? "ok" : `stopped: ${r.stop}`;
+  const cells = rows.map((r) => {
+    const s = status(r);
+    return [
+      r.label,
+      String(r.epochs),
+      ...keys.map((k) => formatMetric(k, r.last?.[k] as number | undefined)),
+      r.seconds === undefined ? "–" : r.seconds.toFixed(1),
+      s.length > 68 ? `${s.slice(0, 65)}...` : s,
+    ];
+  });
   console.log(table([header, ...cells]));
-  const csv =
-    [header, ...rows.map((r, i) => [...cells[i].slice(0, -1), r.error === undefined ? "ok" : `failed: ${r.error}`])]
-      .map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
+  // The CSV holds the same rows as the table, with numbers as numbers (full precision; empty when absent).
+  const number = (v: number | undefined) => (v === undefined ? "" : String(v));
+  const csv = [
+    header,
+    ...rows.map((r) => [
+      r.label,
+      String(r.epochs),
+      ...keys.map((k) => number(r.last?.[k] as number | undefined)),
+      number(r.seconds === undefined ? undefined : Math.round(r.seconds * 1000) / 1000),
+      status(r),
+    ]),
+  ].map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
   await writeFileAtomic(`${root}/summary.csv`, csv);
   console.log(`wrote ${root}/: ${[...charts, "summary.csv", ...folders.map((f) => f + "/")].join(", ")}`);
   return failed ? 1 : 0;
+}
+
+/** What a comparison writes into its output folder: the summary, the charts, and one run folder each. */
+async function earlierComparison(root: string): Promise<{ runs: string[]; files: string[]; other: string[] }> {
+  const found = { runs: [] as string[], files: [] as string[], other: [] as string[] };
+  try {
+    for await (const entry of Deno.readDir(root)) {
+      const path = `${root}/${entry.name}`;
+      let isRun = false;
+      if (entry.isDirectory) {
+        isRun = await Deno.stat(`${path}/${RUN_FILES.experiment}`).then(() => true, () => false) ||
+          await Deno.stat(`${path}/${RUN_FILES.metrics}`).then(() => true, () => false);
+      }
+      if (isRun) found.runs.push(entry.name);
+      else if (entry.isFile && (entry.name === "summary.csv" || entry.name.endsWith(".svg"))) {
+        found.files.push(entry.name);
+      } else found.other.push(entry.name);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return found;
+    throw error;
+  }
+  found.runs.sort();
+  found.files.sort();
+  return found;
+}
+
+/**
+ * Makes sure no earlier comparison's results mix with this one's: without
+ * `overwrite`, an output folder holding one is refused; with it, that
+ * comparison's run folders, charts and summary are removed (anything else in
+ * the folder is left alone).
+ *
+ * @param root The output folder.
+ * @param overwrite Whether `--overwrite` was given.
+ * @throws {UsageError} When the folder holds an earlier comparison and `overwrite` is not set.
+ */
+async function clearEarlierComparison(root: string, overwrite: boolean): Promise<void> {
+  const { runs, files } = await earlierComparison(root);
+  if (runs.length === 0 && files.length === 0) return;
+  if (!overwrite) {
+    const listed = [...runs.map((r) => `${r}/`), ...files];
+    throw new UsageError(
+      `Cannot compare into ${root} as it holds an earlier comparison (${
+        listed.length > 6 ? [...listed.slice(0, 6), "…"].join(", ") : listed.join(", ")
+      }): pass --overwrite to replace it, or --out <another folder>`,
+    );
+  }
+  for (const run of runs) await Deno.remove(`${root}/${run}`, { recursive: true });
+  for (const file of files) await Deno.remove(`${root}/${file}`);
 }

@@ -22,7 +22,7 @@ Arguments:
 
 Flags:
   --plugin <url|path>  load a third-party plugin first (repeatable; append #sha256=<hex> to pin it)
-  --json               print JSON: [{ kind, name, description, defaults }]
+  --json               print JSON: [{ kind, name, description, defaults, required }]
   -h, --help           show this help
 
 Examples:
@@ -94,6 +94,10 @@ export function formatPluginList(plugins: readonly Plugin[]): string {
       lines.push(`${p.kind === "loss" ? "losses" : `${p.kind}s`}:`);
     }
     lines.push(`  ${p.name.padEnd(width)}${p.description ?? ""}`.trimEnd());
+    const required = Object.entries(p.required ?? {});
+    if (required.length) {
+      lines.push(`  ${" ".repeat(width)}required: ${required.map(([k, what]) => `${k} (${what})`).join(", ")}`);
+    }
     const defaults = Object.entries(p.defaults ?? {});
     if (defaults.length) {
       lines.push(`  ${" ".repeat(width)}options: ${defaults.map(([k, v]) => `${k}=${formatValue(v)}`).join(" ")}`);
@@ -142,6 +146,7 @@ export async function listCommand(args: readonly string[]): Promise<number> {
       name: p.name,
       description: p.description ?? "",
       defaults: JSON.parse(JSON.stringify(p.defaults ?? {}, (_k, v) => (typeof v === "function" ? "<function>" : v))),
+      required: p.required ?? {},
     }));
     console.log(JSON.stringify(rows, null, 2));
   } else {

@@ -7,17 +7,22 @@
 
 import { type FlagSpec, listFlag, numberFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
+import { CHECKPOINT_FILE } from "../../train/checkpoint.ts";
+import { formatSummary, modelSummary } from "../../train/summary.ts";
 import { RUN_FILES, runExperiment, summary, writeCharts } from "../_run.ts";
-import { buildRegistry, checkChoices, loadData, readExperiment } from "../_setup.ts";
+import { buildRegistry, checkChoices, loadData, readExperiment, withPluginFlags } from "../_setup.ts";
 import type { Overrides } from "../experiment.ts";
 
 /** The help text of `gradflow train`. */
 export const TRAIN_HELP = `Usage: gradflow train <experiment.json> [flags]
 
 Train the model an experiment file describes (see cli/README.md for the
-format and examples/experiments/ for examples). The run folder gets
-metrics.jsonl, metrics.csv, the charts (loss.svg, accuracy.svg, …), a
-checkpoint/ folder and experiment.json (what was run).
+format and examples/experiments/ for examples). It prints the model's
+summary, then progress. The run folder gets metrics.jsonl, metrics.csv, the
+charts (loss.svg, accuracy.svg, …), a checkpoint/ folder, model.safetensors
+(the trained model, for gradflow evaluate and predict) and experiment.json
+(what was run, --plugin included: gradflow train <run>/experiment.json
+runs it again).
 
 Flags (each overrides the file):
   --optimizer <name>      the optimizer, with its default options
@@ -30,12 +35,15 @@ Flags (each overrides the file):
   --backend <name>        the kernel backend: wasm (default), js, or blas (needs --allow-ffi and libopenblas0)
   --set <path=value>      any field, e.g. --set optimizer.momentum=0.9 --set data.samples=400 (repeatable)
   --out <dir>             the run folder (default runs/<name>)
-  --resume                continue from the run folder's checkpoint up to --epochs
+  --resume                continue from the run folder's checkpoint up to --epochs (the total, more
+                          than the checkpoint's epoch)
   --plugin <url|path>     load a third-party plugin first (repeatable; #sha256=<hex> pins it)
-  --quiet                 no progress output
+  --quiet                 no summary and no progress output
   -h, --help              show this help
 
-Exit codes: 0 trained, 1 the run failed (e.g. the loss became NaN), 2 usage error.
+Exit codes: 0 trained, 1 the run failed (e.g. the loss became NaN), 2 usage error
+(a bad flag or file, a plugin that does not load, a missing data file, --resume
+without a checkpoint or with --epochs not past it).
 
 Examples:
   gradflow train examples/experiments/spirals.json
@@ -119,24 +127,68 @@ export async function trainCommand(args: readonly string[]): Promise<number> {
       );
     }
     const experiment = await readExperiment(positionals[0], overridesFrom(values));
-    const registry = await buildRegistry(listFlag(values.plugin), experiment.plugins);
+    // Plugins given on the command line are part of the run: experiment.json records them.
+    experiment.plugins = withPluginFlags(listFlag(values.plugin), experiment.plugins);
+    const registry = await buildRegistry([], experiment.plugins);
     checkChoices(experiment, registry);
+    const out = (experiment.out ?? `runs/${experiment.name}`).replace(/[\\/]+$/, "");
+    const resume = values.resume === true;
+    if (resume) await checkResume(out, experiment.epochs, values.epochs !== undefined);
     const data = await loadData(experiment);
-    return { experiment, registry, data, quiet: values.quiet === true, resume: values.resume === true };
+    return { experiment, registry, data, out, quiet: values.quiet === true, resume };
   });
   if (prepared === null) {
     console.log(TRAIN_HELP);
     return 0;
   }
-  const { experiment, registry, data, quiet, resume } = prepared;
-  const out = (experiment.out ?? `runs/${experiment.name}`).replace(/[\\/]+$/, "");
+  const { experiment, registry, data, out, quiet, resume } = prepared;
+  if (!quiet) {
+    const inputShape = data.train.x.shape.slice(1);
+    console.log(formatSummary(modelSummary(structuredClone(experiment.model), inputShape, registry), experiment.name));
+  }
   const { result, records, seconds } = await runExperiment(experiment, registry, data, { out, quiet, resume });
   const charts = await writeCharts(out, [{ name: experiment.name, records }], experiment.name);
   console.log(summary(result, seconds));
   console.log(
     `wrote ${out}/: ${
-      [RUN_FILES.metrics, RUN_FILES.csv, ...charts, RUN_FILES.checkpoint + "/", RUN_FILES.experiment].join(", ")
+      [RUN_FILES.metrics, RUN_FILES.csv, ...charts, RUN_FILES.checkpoint + "/", RUN_FILES.model, RUN_FILES.experiment]
+        .join(", ")
     }`,
   );
   return 0;
+}
+
+/**
+ * Checks, before anything loads, that `--resume` can continue the run in `out`:
+ * it has a checkpoint, and the epochs asked for go past the checkpoint's.
+ *
+ * @param out The run folder.
+ * @param epochs The epoch count to reach.
+ * @param given Whether `--epochs` was given (for the message).
+ * @throws {UsageError} When there is no checkpoint, or it is at `epochs` or later.
+ */
+async function checkResume(out: string, epochs: number, given: boolean): Promise<void> {
+  const path = `${out}/${RUN_FILES.checkpoint}/${CHECKPOINT_FILE}`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new UsageError(
+      `Cannot resume the run in ${out} as it has no checkpoint: ${path} does not exist (train without --resume first, or give the run's folder with --out)`,
+    );
+  }
+  let at: unknown;
+  try {
+    at = (JSON.parse(text) as { epoch?: unknown }).epoch;
+  } catch {
+    return; // A damaged checkpoint: loading it says what is wrong.
+  }
+  if (typeof at === "number" && epochs <= at) {
+    throw new UsageError(
+      `Cannot resume the run in ${out} as its checkpoint is at epoch ${at} and ${
+        given ? `--epochs ${epochs}` : `the experiment's epochs (${epochs})`
+      } is the total to reach: ask for more, e.g. --epochs ${2 * at}`,
+    );
+  }
 }

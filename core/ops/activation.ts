@@ -8,6 +8,7 @@
  */
 
 import { record } from "../graph.ts";
+import * as libm from "../libm.ts";
 import { allocate, Tensor } from "../tensor.ts";
 import { add, exp, greater, mul, neg, sigmoid, square, tanh, where } from "./elementwise.ts";
 
@@ -44,7 +45,7 @@ function erfScalar(x: number): number {
       total += term;
       if (term <= total * 1e-17) break;
     }
-    r = TWO_OVER_SQRT_PI * Math.exp(-a * a) * total;
+    r = TWO_OVER_SQRT_PI * libm.exp(-a * a) * total;
   } else {
     let f = a, c = a, d = 0;
     for (let n = 1; n < 200; n++) {
@@ -54,7 +55,7 @@ function erfScalar(x: number): number {
       f *= delta;
       if (Math.abs(delta - 1) < 1e-16) break;
     }
-    r = 1 - Math.exp(-a * a) / (SQRT_PI * f);
+    r = 1 - libm.exp(-a * a) / (SQRT_PI * f);
   }
   return x < 0 ? -r : r;
 }
@@ -112,7 +113,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 /**
  * The exponential linear unit `x if x > 0, else α·(eˣ − 1)` (PyTorch's
  * `F.elu`; Clevert, Unterthiner and Hochreiter 2016), with `eˣ − 1` computed
- * as `expm1` (exact near 0). Its derivative `1` or `α·eˣ = elu(x) + α` is
+ * as `expm1` (exact near 0; libm.ts's, the same bits on every engine). Its derivative `1` or `α·eˣ = elu(x) + α` is
  * built from ops on the output, as PyTorch's backward is.
  *
  * @param x The input.
@@ -135,7 +136,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   const data = allocate(x.dtype, x.size), v = x.data;
   for (let i = 0; i < v.length; i++) {
     const u = v[i];
-    data[i] = u > 0 ? u : u === u ? alpha * Math.expm1(u) : u;
+    data[i] = u > 0 ? u : u === u ? alpha * libm.expm1(u) : u;
   }
   const out: Tensor = record("elu", data, x.shape, [x], (g) => [mul(g, where(greater(x, 0), 1, add(out, alpha)))]);
   return out;
@@ -193,7 +194,7 @@ export interface SoftplusOptions {
 
 /**
  * Softplus `(1/β)·log(1 + e^{βx})`, and `x` where `βx > threshold` (PyTorch's
- * `F.softplus`), computed with `log1p`. Its derivative `σ(βx)` (1 above the
+ * `F.softplus`), computed with `log1p` (libm.ts's exp and log1p). Its derivative `σ(βx)` (1 above the
  * threshold) is built from ops.
  *
  * @param x The input.
@@ -219,7 +220,7 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const data = allocate(x.dtype, x.size), v = x.data;
   for (let i = 0; i < v.length; i++) {
     const z = beta * v[i];
-    data[i] = z > threshold ? v[i] : Math.log1p(Math.exp(z)) / beta;
+    data[i] = z > threshold ? v[i] : libm.log1p(libm.exp(z)) / beta;
   }
   return record("softplus", data, x.shape, [x], (g) => {
     const z = mul(x, beta);

@@ -10,6 +10,8 @@ Deno.test("relu()'s VJP gives the bits of mul(g, step(x)): g above 0, g·0 (sign
     const got = vjp(relu, x).vjp(g);
     const expected = mul(g, step(x));
     assert.equal(got.dtype, dtype);
-    got.data.forEach((v, i) => assert.ok(Object.is(v, expected.data[i]), `${dtype} [${i}]: ${v} vs ${expected.data[i]}`));
+    got.data.forEach((v, i) =>
+      assert.ok(Object.is(v, expected.data[i]), `${dtype} [${i}]: ${v} vs ${expected.data[i]}`)
+    );
   }
 });

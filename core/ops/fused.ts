@@ -10,6 +10,7 @@
 
 import { type AdamStepScalars, type FusedActivation, getBackend, jsBackend } from "../backend.ts";
 import { allocate, type DType, exclusiveMemory, Tensor } from "../tensor.ts";
+import * as libm from "../libm.ts";
 import { customVjp } from "./custom.ts";
 import { cast, mul, step, sub } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
@@ -145,8 +146,8 @@ const sparseCrossEntropy = customVjp(
       let max = -Infinity;
       for (let c = 0; c < classes; c++) if (z[o + c] > max || z[o + c] !== z[o + c]) max = z[o + c];
       let total = 0;
-      for (let c = 0; c < classes; c++) total += Math.exp(z[o + c] - max);
-      losses[r] = max + Math.log(total) - z[o + y[r]];
+      for (let c = 0; c < classes; c++) total += libm.exp(z[o + c] - max);
+      losses[r] = max + libm.log(total) - z[o + y[r]];
       oneHot[o + y[r]] = 1;
     }
     return { output: new Tensor(losses, [rows]), saved: new Tensor(oneHot, [rows, classes]) };

@@ -86,7 +86,7 @@ function open(owner: string, library: string | undefined): Library {
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
         throw new TypeError(
-          `Cannot create ${owner} as loading a native library needs the --allow-ffi permission: current value is ${
+          `Cannot create ${owner} as loading a native library needs the --allow-ffi permission (add --allow-ffi to the deno command that runs the program: deno run --allow-ffi …): current value is ${
             JSON.stringify(name)
           } without it`,
         );

@@ -55,6 +55,7 @@ const plugin: Plugin<"initializer", ConstantOptions> = {
   name: "constant",
   description: "Fills with one value (option value, required).",
   defaults: {},
+  required: { value: "a finite number" },
   create: (options) => constant(options as ConstantOptions),
 };
 export default plugin;

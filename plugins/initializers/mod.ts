@@ -15,7 +15,7 @@
  */
 
 import type { Initializer, Plugin } from "../../core/interfaces.ts";
-import { nearestName } from "../../core/registry.ts";
+import { nearestName, Registry } from "../../core/registry.ts";
 import constant from "./constant.ts";
 import heNormal from "./he_normal.ts";
 import heUniform from "./he_uniform.ts";
@@ -83,7 +83,7 @@ export function resolveInitializer(owner: string, option: string, value: unknown
     );
   }
   const { name: _, ...options } = spec as Record<string, unknown>;
-  return found.create(options);
+  return found.create(options, new Registry(initializerPlugins).context);
 }
 
 export { constant, type ConstantOptions } from "./constant.ts";

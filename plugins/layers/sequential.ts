@@ -133,6 +133,7 @@ const plugin: Plugin<"layer", SequentialOptions> = {
   name: "sequential",
   description: "Chains layers in order.",
   defaults: {},
+  required: { layers: "an array of layers, applied in order" },
   create: (options) => sequential(options as SequentialOptions) as unknown as Layer,
 };
 export default plugin;

@@ -5,6 +5,7 @@
  */
 
 import type { Loss, Plugin } from "../../core/interfaces.ts";
+import * as libm from "../../core/libm.ts";
 import { cast, customVjp, div, log, maximum, mul, sub } from "../../core/ops/mod.ts";
 import { checkKeys } from "../../core/options.ts";
 import { allocate, Tensor } from "../../core/tensor.ts";
@@ -40,8 +41,8 @@ const elementwise = customVjp(
     const out = allocate(a.dtype, a.size);
     for (let i = 0; i < out.length; i++) {
       const p = a.data[i], t = y.data[i];
-      const logP = Math.max(Math.log(p), LOG_FLOOR);
-      const logQ = Math.max(Math.log1p(-p), LOG_FLOOR);
+      const logP = Math.max(libm.log(p), LOG_FLOOR);
+      const logQ = Math.max(libm.log1p(-p), LOG_FLOOR);
       out[i] = -(t * logP + (1 - t) * logQ) + 0; // + 0 turns −0 into 0
     }
     return { output: new Tensor(out, a.shape), saved: null };

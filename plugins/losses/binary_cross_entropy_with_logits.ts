@@ -5,6 +5,7 @@
  */
 
 import type { Loss, Plugin } from "../../core/interfaces.ts";
+import * as libm from "../../core/libm.ts";
 import { abs, add, broadcastTo, cast, customVjp, exp, log, mul, neg, relu, sigmoid, sub } from "../../core/ops/mod.ts";
 import { checkKeys } from "../../core/options.ts";
 import { allocate, astype, full, Tensor, tensor } from "../../core/tensor.ts";
@@ -65,7 +66,7 @@ const elementwise = customVjp(
       const xi = x.data[i], zi = z.data[i];
       const w = 1 + (p.data[i] - 1) * zi;
       // max(x, 0) − x·z + log(1 + e^{−|x|}) when p = 1.
-      out[i] = (1 - zi) * xi + w * (Math.max(-xi, 0) + Math.log1p(Math.exp(-Math.abs(xi))));
+      out[i] = (1 - zi) * xi + w * (Math.max(-xi, 0) + libm.log1p(libm.exp(-Math.abs(xi))));
     }
     return { output: new Tensor(out, x.shape), saved: null };
   },

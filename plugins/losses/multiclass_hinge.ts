@@ -32,7 +32,7 @@ export interface MulticlassHingeOptions {
  *
  * Exactly PyTorch's `MultiMarginLoss` (no `weight`): defaults p = 1 and
  * m = 1, the sum divided by the number of classes M, and `"mean"` averaging
- * over the batch. Targets are integer labels of shape `[batch]` or
+ * over the batch. Targets are class indices of shape `[batch]` or
  * `[batch, 1]` in `[0, classes)`.
  *
  * @param options `reduction`, `margin`, `p`.

@@ -1,5 +1,5 @@
 /**
- * Softmax cross-entropy from logits, with class labels or probability targets.
+ * Softmax cross-entropy from logits, with class indices or one-hot (probability) targets.
  *
  * @module
  */
@@ -95,7 +95,7 @@ const plugin: Plugin<"loss", SoftmaxCrossEntropyOptions> = {
   apiVersion: 1,
   kind: "loss",
   name: "softmax-cross-entropy",
-  description: "−Σ y·logSoftmax(o) from logits, with class labels or probability targets (stable).",
+  description: "−Σ y·logSoftmax(o) from logits, with class indices or one-hot (probability) targets (stable).",
   defaults: { reduction: "mean", labelSmoothing: 0 },
   create: softmaxCrossEntropy,
 };

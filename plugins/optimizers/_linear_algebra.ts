@@ -8,6 +8,7 @@
  */
 
 import type { UpdateContext } from "../../core/interfaces.ts";
+import { cos, sin } from "../../core/libm.ts";
 import { Tensor } from "../../core/tensor.ts";
 import { flattenTree, type Tree, treeMap } from "../../core/tree.ts";
 
@@ -574,7 +575,7 @@ export function ldlSolve(factor: LdlFactor, b: Float64Array, floor?: number): Fl
       } else {
         // The block's eigenpairs: λ = m ± r, eigenvector (cos φ, sin φ) for m + r.
         const m = 0.5 * (d11 + d22), r = Math.hypot(0.5 * (d11 - d22), d21);
-        const phi = 0.5 * Math.atan2(2 * d21, d11 - d22), c = Math.cos(phi), s = Math.sin(phi);
+        const phi = 0.5 * Math.atan2(2 * d21, d11 - d22), c = cos(phi), s = sin(phi);
         const u1 = (c * y1 + s * y2) / Math.max(Math.abs(m + r), floor);
         const u2 = (-s * y1 + c * y2) / Math.max(Math.abs(m - r), floor);
         z[k] = c * u1 - s * u2;

@@ -4,13 +4,16 @@
  * @module
  */
 
-import type { Optimizer, Plugin, StateValue } from "../../core/interfaces.ts";
+import type { CreateContext, Optimizer, Plugin, PluginSpecifier, StateValue } from "../../core/interfaces.ts";
 import { checkKeys } from "../../core/options.ts";
 
 /** Options of the "chain" plugin (the factory takes the transforms as arguments). */
 export interface ChainOptions {
-  /** The transformations, applied in order; at least one. */
-  transforms?: readonly Optimizer[];
+  /**
+   * The transformations, applied in order; at least one. Each is an optimizer, or (through a
+   * registry, as in an experiment file) its name or `{ name, ...options }`.
+   */
+  transforms?: readonly (Optimizer | PluginSpecifier)[];
 }
 
 /** State of {@linkcode chain}: one state per transformation, in order. */
@@ -102,14 +105,18 @@ export function chain(...transforms: Optimizer[]): Optimizer<ChainState> {
 }
 
 /**
- * Creates {@linkcode chain} from `{ transforms }`, validating the options.
+ * Creates {@linkcode chain} from `{ transforms }`, validating the options; a
+ * transform given by name or `{ name, ...options }` is created by the registry
+ * that creates the chain, so an experiment file can write
+ * `{ "name": "chain", "transforms": [{ "name": "clip-by-global-norm", "maxNorm": 1 }, { "name": "adam" }] }`.
  *
  * @param options `transforms`: the optimizers to chain, in order.
+ * @param context The registry's context, which creates the transforms given by name.
  * @returns The chained optimizer.
- * @throws {TypeError} When `transforms` is not an array of optimizers, or for an unknown option.
- * @throws {RangeError} When `transforms` is empty or missing.
+ * @throws {TypeError} When `transforms` is not an array of optimizers or specs, or for an unknown option.
+ * @throws {RangeError} When `transforms` is empty or missing, or names an unknown optimizer.
  */
-function create(options: ChainOptions = {}): Optimizer<ChainState> {
+function create(options: ChainOptions = {}, context?: CreateContext): Optimizer<ChainState> {
   const owner = 'optimizer "chain"';
   checkKeys(owner, options, ["transforms"]);
   const transforms = options.transforms;
@@ -123,7 +130,19 @@ function create(options: ChainOptions = {}): Optimizer<ChainState> {
       `Cannot create ${owner} as transforms must be an array of optimizers: current value is ${describe(transforms)}`,
     );
   }
-  return chain(...transforms);
+  const made = transforms.map((t, i) => {
+    const isSpec = typeof t === "string" ||
+      (t !== null && typeof t === "object" && typeof (t as { update?: unknown }).update !== "function" &&
+        typeof (t as { name?: unknown }).name === "string");
+    if (!isSpec) return t as Optimizer;
+    if (context === undefined) {
+      throw new TypeError(
+        `Cannot create ${owner} as transforms[${i}] is a name or spec, which needs a registry: create the chain with registry.create("optimizer", "chain", …), or pass optimizers`,
+      );
+    }
+    return context.create("optimizer", t as PluginSpecifier);
+  });
+  return chain(...made);
 }
 
 /** Registers {@linkcode chain} as optimizer "chain" (created from `{ transforms: [...] }`). */
@@ -133,6 +152,7 @@ const plugin: Plugin<"optimizer", ChainOptions> = {
   name: "chain",
   description: "Applies transformations in order, each one's updates the next one's gradients (Optax chain).",
   defaults: {},
+  required: { transforms: 'the optimizers to apply in order, each a name or { "name", ...options }' },
   create: create as Plugin<"optimizer", ChainOptions>["create"],
 };
 export default plugin;

@@ -104,3 +104,20 @@ Deno.test("chain().update() throws RangeError when the state does not match the 
       'Cannot update optimizer "chain" as its state must be an array of 2 states: current value is an array of 1',
   });
 });
+
+Deno.test("the chain plugin creates transforms given by name or { name, ...options } from its registry", () => {
+  const registry = createRegistry();
+  const fromSpecs = registry.create("optimizer", "chain", {
+    transforms: [{ name: "clip-by-global-norm", maxNorm: 1 }, "sgd"],
+  });
+  const byHand = chain(clipByGlobalNorm({ maxNorm: 1 }), sgd());
+  const p = tensor([0, 0]), g = tensor([30, 40]);
+  const a = fromSpecs.update(g, fromSpecs.init(p), p).updates as Tensor;
+  const b = byHand.update(g, byHand.init(p), p).updates as Tensor;
+  assert.deepEqual(a.toArray(), b.toArray());
+  assert.throws(
+    () => registry.create("optimizer", "chain", { transforms: [{ name: "adma" }] }),
+    /Cannot find optimizer "adma" \(did you mean 'adam'\?\)/,
+  );
+  assert.throws(() => registry.create("optimizer", "chain", { transforms: [{ name: "adam", beta1: 2 }] }), /beta1/);
+});

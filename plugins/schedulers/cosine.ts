@@ -5,6 +5,7 @@
  */
 
 import type { Plugin, Scheduler } from "../../core/interfaces.ts";
+import { cos } from "../../core/libm.ts";
 import { checkKeys, checkNumber } from "../../core/options.ts";
 import { checkStep } from "./_step.ts";
 
@@ -56,7 +57,7 @@ export function cosine(options: CosineOptions = {}): Scheduler {
   const floor = checkNumber(owner, "minLearningRate", options.minLearningRate, 0, { min: 0, max: lr });
   return (k) => {
     const t = Math.min(checkStep(owner, k), maxSteps);
-    return t === maxSteps ? floor : floor + ((lr - floor) * (1 + Math.cos((Math.PI * t) / maxSteps))) / 2;
+    return t === maxSteps ? floor : floor + ((lr - floor) * (1 + cos((Math.PI * t) / maxSteps))) / 2;
   };
 }
 

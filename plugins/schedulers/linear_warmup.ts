@@ -6,7 +6,7 @@
 
 import type { Plugin, Scheduler } from "../../core/interfaces.ts";
 import { checkKeys, checkNumber } from "../../core/options.ts";
-import { nearestName } from "../../core/registry.ts";
+import { nearestName, Registry } from "../../core/registry.ts";
 import constantPlugin from "./constant.ts";
 import cosinePlugin from "./cosine.ts";
 import exponentialPlugin from "./exponential.ts";
@@ -54,7 +54,7 @@ function resolveAfter(owner: string, after: unknown, learningRate: number | unde
     new RangeError(
       `Cannot create ${owner} as learningRate must be left out when ${where} (the warmup rises to after(0)): current value is ${learningRate}`,
     );
-  if (after === undefined) return constantPlugin.create({ learningRate: learningRate ?? 0.01 });
+  if (after === undefined) return constantPlugin.create({ learningRate: learningRate ?? 0.01 }, new Registry().context);
   if (typeof after === "function") {
     if (learningRate !== undefined) throw conflict("after is a schedule function");
     return after as Scheduler;
@@ -84,7 +84,7 @@ function resolveAfter(owner: string, after: unknown, learningRate: number | unde
     if (options.learningRate !== undefined) throw conflict("after has its own learningRate");
     options.learningRate = learningRate;
   }
-  return found.create(options);
+  return found.create(options, new Registry(builtins()).context);
 }
 
 /**

@@ -8,9 +8,12 @@
 import { grad, hvp, valueAndGrad } from "../../core/autodiff.ts";
 import { type Backend, jsBackend } from "../../core/backend.ts";
 import type {
+  CreateContext,
   Initializer,
   Layer,
   Loss,
+  Metric,
+  MetricValue,
   Optimizer,
   Plugin,
   Regularizer,
@@ -23,6 +26,7 @@ import { Random } from "../../core/random.ts";
 import { validatePlugin } from "../../core/registry.ts";
 import { type DType, Tensor, tensor } from "../../core/tensor.ts";
 import { applyUpdates, flattenTree, type Tree } from "../../core/tree.ts";
+import { createRegistry } from "../../plugins/mod.ts";
 import { minimize } from "../../train/minimize.ts";
 import { decodeState, encodeState, type JsonValue } from "../../train/serialize.ts";
 import { gradcheck, gradgradcheck } from "./gradcheck.ts";
@@ -44,6 +48,11 @@ export interface CheckPluginOptions {
   cases?: number;
   /** Loss inputs for one case. @default {predictions ~ N(0, 1) and targets ~ U(0, 1), both of shape [4, 3]} */
   lossInputs?: (rng: Random) => { predictions: Tensor; targets: Tensor };
+  /**
+   * Metric inputs for one case (at least two samples).
+   * @default {predictions ~ N(0, 1) of shape [8, 3] and class indices in {0, 1, 2}}
+   */
+  metricInputs?: (rng: Random) => { predictions: Tensor; targets: Tensor };
   /** A layer's input shape for one sample (without the batch axis). @default {[3]} */
   inputShape?: number[];
   /** Steps in which an optimizer must at least halve the convex quadratic. @default {100} */
@@ -77,6 +86,13 @@ export interface CheckPluginReport {
 type _Checks = {
   run(name: string, fn: () => string | void): boolean;
 };
+
+let _sharedContext: CreateContext | undefined;
+
+/** The context a registry of the built-ins passes to `create` (gradflow's API; the built-ins by name). */
+function _context(): CreateContext {
+  return _sharedContext ??= createRegistry().context;
+}
 
 function _fail(message: string): never {
   throw new Error(message);
@@ -132,7 +148,7 @@ function _checkOptions(checks: _Checks, plugin: Plugin, base: Record<string, unk
   const refuse = (opts: Record<string, unknown>, name: string, ...parts: string[]) => {
     let error: unknown;
     try {
-      plugin.create(opts);
+      plugin.create(opts, _context());
     } catch (e) {
       error = e;
     }
@@ -168,7 +184,7 @@ function _checkOptions(checks: _Checks, plugin: Plugin, base: Record<string, unk
     checks.run(`rejects ${JSON.stringify(bad.options)}`, () => {
       let error: Error | undefined;
       try {
-        plugin.create(bad.options);
+        plugin.create(bad.options, _context());
       } catch (e) {
         error = e as Error;
       }
@@ -192,7 +208,7 @@ function _checkLoss(checks: _Checks, plugin: Plugin<"loss">, base: Record<string
     });
   const rng = new Random(o.seed ?? 0);
   const cases = Array.from({ length: o.cases ?? 5 }, () => inputs(rng));
-  const make = (extra: Record<string, unknown> = {}) => plugin.create({ ...base, ...extra }) as Loss;
+  const make = (extra: Record<string, unknown> = {}) => plugin.create({ ...base, ...extra }, _context()) as Loss;
   checks.run("returns a finite scalar with its default reduction", () => {
     for (const { predictions, targets } of cases) {
       const value = make()(predictions, targets);
@@ -244,7 +260,7 @@ function _checkLoss(checks: _Checks, plugin: Plugin<"loss">, base: Record<string
 function _checkLayer(checks: _Checks, plugin: Plugin<"layer">, base: Record<string, unknown>, o: CheckPluginOptions) {
   const seed = o.seed ?? 0;
   const inputShape = o.inputShape ?? [3];
-  const layer = () => plugin.create(base) as Layer;
+  const layer = () => plugin.create(base, _context()) as Layer;
   let init: ReturnType<Layer["init"]> | undefined;
   if (
     !checks.run(`init makes params, state and an output shape for input shape [${inputShape}]`, () => {
@@ -336,7 +352,7 @@ function _checkOptimizer(
   base: Record<string, unknown>,
   o: CheckPluginOptions,
 ) {
-  const make = () => plugin.create(base) as Optimizer;
+  const make = () => plugin.create(base, _context()) as Optimizer;
   const steps = o.steps ?? 100;
   /** `count` steps as `minimize` takes them (with the full update context). */
   const run = (opt: Optimizer, count: number, from?: { p: _Params; state: StateValue }) => {
@@ -466,7 +482,7 @@ function _checkRegularizer(
   base: Record<string, unknown>,
   o: CheckPluginOptions,
 ) {
-  const make = () => plugin.create(base) as Regularizer;
+  const make = () => plugin.create(base, _context()) as Regularizer;
   const rng = new Random(o.seed ?? 0);
   const params = { dense: { weight: _normal([3, 2], rng), bias: _normal([2], rng) } };
   const r = make();
@@ -523,10 +539,95 @@ function _checkRegularizer(
   }
 }
 
+function _checkMetric(checks: _Checks, plugin: Plugin<"metric">, base: Record<string, unknown>, o: CheckPluginOptions) {
+  const inputs = o.metricInputs ??
+    ((rng: Random) => ({
+      predictions: _normal([8, 3], rng),
+      targets: tensor(Float64Array.from({ length: 8 }, () => rng.int(3))),
+    }));
+  const rng = new Random(o.seed ?? 0);
+  const cases = Array.from({ length: o.cases ?? 5 }, () => inputs(rng));
+  const make = () => plugin.create(base, _context()) as Metric;
+  const once = (m: Metric, p: Tensor, t: Tensor) => m.result(m.update(m.init(), p, t));
+  const rows = (x: Tensor, from: number, to: number) => {
+    const width = x.size / x.shape[0];
+    return new Tensor(x.data.slice(from * width, to * width), [to - from, ...x.shape.slice(1)]);
+  };
+  const same = (a: MetricValue, b: MetricValue, what: string) => {
+    const flat = (v: MetricValue) => (typeof v === "number" ? { "": v } : v);
+    const fa = flat(a), fb = flat(b);
+    if (Object.keys(fa).join() !== Object.keys(fb).join()) {
+      _fail(`${what}: keys ${Object.keys(fa)} and ${Object.keys(fb)}`);
+    }
+    for (const [k, v] of Object.entries(fa)) {
+      const w = fb[k];
+      if (!(Object.is(v, w) || Math.abs(v - w) <= 1e-12 * (1 + Math.abs(w)))) {
+        _fail(`${what}: ${k || "value"} ${v} and ${w}`);
+      }
+    }
+  };
+  checks.run("is a metric: a record key, init, update and result", () => {
+    const m = make();
+    if (typeof m?.name !== "string" || !/^[A-Za-z][A-Za-z0-9_]*$/.test(m.name)) {
+      _fail(`name must be a camelCase record key: current value is ${JSON.stringify(m?.name)}`);
+    }
+    for (const f of ["init", "update", "result"] as const) {
+      if (typeof m[f] !== "function") _fail(`${f} must be a function: current value is ${typeof m[f]}`);
+    }
+    if (m.higherIsBetter !== undefined && typeof m.higherIsBetter !== "boolean") {
+      _fail("higherIsBetter must be a boolean");
+    }
+    return `"${m.name}"`;
+  });
+  checks.run("gives a finite number, or finite named numbers, for a batch", () => {
+    for (const { predictions, targets } of cases) {
+      const value = once(make(), predictions, targets);
+      const values = typeof value === "number" ? [value] : Object.values(value ?? {});
+      if (values.length === 0 || !values.every((v) => typeof v === "number" && Number.isFinite(v))) {
+        _fail(`the value is ${JSON.stringify(value)}`);
+      }
+    }
+  });
+  checks.run("accumulates exactly: two halves added in turn give what the whole gives", () => {
+    for (const { predictions, targets } of cases) {
+      const n = predictions.shape[0], half = Math.max(1, Math.floor(n / 2));
+      const m = make();
+      const split = m.result(
+        m.update(
+          m.update(m.init(), rows(predictions, 0, half), rows(targets, 0, half)),
+          rows(predictions, half, n),
+          rows(targets, half, n),
+        ),
+      );
+      same(split, once(make(), predictions, targets), "halves and whole");
+    }
+  });
+  checks.run("does not depend on the order of the samples", () => {
+    for (const { predictions, targets } of cases) {
+      const n = predictions.shape[0];
+      const reversed = (x: Tensor) => concat(Array.from({ length: n }, (_, i) => rows(x, n - 1 - i, n - i)), 0);
+      same(
+        once(make(), reversed(predictions), reversed(targets)),
+        once(make(), predictions, targets),
+        "reversed and given order",
+      );
+    }
+  });
+  checks.run("does not mutate its predictions or targets, and is deterministic", () => {
+    for (const { predictions, targets } of cases) {
+      const before = { p: _snapshot(predictions), t: _snapshot(targets) };
+      const a = once(make(), predictions, targets);
+      _assertUnchanged(predictions, before.p, "predictions");
+      _assertUnchanged(targets, before.t, "targets");
+      same(a, once(make(), predictions, targets), "two evaluations");
+    }
+  });
+}
+
 function _checkScheduler(checks: _Checks, plugin: Plugin<"scheduler">, base: Record<string, unknown>) {
   const steps = [...Array.from({ length: 101 }, (_, k) => k), 1_000, 100_000];
   checks.run("gives a finite, non-negative step size at every step", () => {
-    const schedule = plugin.create(base) as Scheduler;
+    const schedule = plugin.create(base, _context()) as Scheduler;
     for (const k of steps) {
       const v = schedule(k);
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) _fail(`step ${k} gives ${v}`);
@@ -534,7 +635,7 @@ function _checkScheduler(checks: _Checks, plugin: Plugin<"scheduler">, base: Rec
     return `steps 0–100, 1000, 100000: ${schedule(0)} … ${schedule(100_000)}`;
   });
   checks.run("is a pure function of the step", () => {
-    const fresh = plugin.create(base) as Scheduler, used = plugin.create(base) as Scheduler;
+    const fresh = plugin.create(base, _context()) as Scheduler, used = plugin.create(base, _context()) as Scheduler;
     for (const k of [...steps].reverse()) used(k);
     for (const k of steps) if (!Object.is(fresh(k), used(k))) _fail(`step ${k} depends on earlier calls`);
   });
@@ -547,7 +648,7 @@ function _checkInitializer(
   seed: number,
 ) {
   const shape = Object.freeze([4, 3]);
-  const make = (dtype?: DType) => (plugin.create(base) as Initializer)(shape, new Random(seed), dtype);
+  const make = (dtype?: DType) => (plugin.create(base, _context()) as Initializer)(shape, new Random(seed), dtype);
   checks.run("makes the requested shape and dtype, with finite values", () => {
     for (const dtype of [undefined, "float64", "float32"] as const) {
       const t = make(dtype);
@@ -560,7 +661,7 @@ function _checkInitializer(
 }
 
 function _checkBackend(checks: _Checks, plugin: Plugin<"backend">, base: Record<string, unknown>, seed: number) {
-  const backend = plugin.create(base) as Backend;
+  const backend = plugin.create(base, _context()) as Backend;
   const rng = new Random(seed);
   const data = (n: number, lo = -2, hi = 2) => Float64Array.from({ length: n }, () => rng.uniform(lo, hi));
   const close = (a: Float64Array, b: Float64Array, what: string) => {
@@ -636,13 +737,16 @@ function _checkBackend(checks: _Checks, plugin: Plugin<"backend">, base: Record<
  *   where `secondOrder`, using the update context and failing clearly without it;
  * - regularizer: penalty gradient (and second order), projection shape, no
  *   mutation, determinism, state round trip, finite report;
+ * - metric: a record key and init/update/result; finite values; the same value
+ *   whether a batch is added whole or in two halves, and in any sample order;
+ *   no mutation of predictions or targets; determinism;
  * - scheduler: finite non-negative values, a pure function of the step;
  * - initializer: shape, dtype, finite values, determinism for a seed;
  * - backend: every kernel against the JavaScript backend.
  *
  * @param plugin The plugin descriptor (a module's default export), or a promise of it.
  * @param options `options` to create it with, `secondOrder`, `seed`, `cases`, `lossInputs`,
- *   `inputShape`, `steps`, `invalidOptions`, `log`.
+ *   `metricInputs`, `inputShape`, `steps`, `invalidOptions`, `log`.
  * @returns The report (when every check passed).
  * @throws {Error} Listing every failed check, after the report is printed.
  *
@@ -696,7 +800,7 @@ export async function checkPlugin(
   });
   const created = valid &&
     runner.run(`creates with options ${JSON.stringify(base)}`, () => {
-      plugin.create(base);
+      plugin.create(base, _context());
     });
   if (created) {
     _checkOptions(runner, plugin, base, options);
@@ -715,6 +819,9 @@ export async function checkPlugin(
         break;
       case "scheduler":
         _checkScheduler(runner, plugin as Plugin<"scheduler">, base);
+        break;
+      case "metric":
+        _checkMetric(runner, plugin as Plugin<"metric">, base, options);
         break;
       case "initializer":
         _checkInitializer(runner, plugin as Plugin<"initializer">, base, seed);

@@ -172,8 +172,8 @@ Deno.test("checkPlugin() fails an optimizer whose step() disagrees with update()
   const base = sgdLike("bad-step");
   const plugin: Plugin<"optimizer"> = {
     ...base,
-    create: (options) => {
-      const opt = base.create(options) as Optimizer;
+    create: (options, context) => {
+      const opt = base.create(options, context) as Optimizer;
       // Forgets the learning rate: θ − g instead of θ − 0.1·g.
       return {
         ...opt,

@@ -86,6 +86,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
     open = false;
   };
   return {
+    role: "progress",
     onTrainBegin(ctx) {
       start = now();
       const remaining = Math.max(1, ctx.epochs - ctx.startEpoch);

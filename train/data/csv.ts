@@ -187,6 +187,7 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "the C
  * @param options `target`, `features`, `delimiter`.
  * @returns `{ x, y, features, targets, classes? }`.
  * @throws {RangeError} For a malformed file, naming the path, line and column.
+ * @throws {Deno.errors.NotFound} When the file does not exist (naming it).
  *
  * @example
  * ```ts
@@ -202,7 +203,18 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "the C
  * ```
  */
 export async function loadCsv(path: string, options: CsvOptions = {}): Promise<CsvData> {
-  const bytes = await Deno.readFile(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(`Cannot read ${path} as a CSV file as it does not exist`);
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new RangeError(`Cannot read ${path} as a CSV file as it is a folder`);
+    }
+    throw error;
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

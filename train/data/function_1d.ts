@@ -5,13 +5,14 @@
  */
 
 import { checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
+import { sin } from "../../core/libm.ts";
 import { Random } from "../../core/random.ts";
 import { Tensor } from "../../core/tensor.ts";
 import type { Dataset } from "./_rows.ts";
 
 /** Options for {@linkcode function1d}. */
 export interface Function1dOptions {
-  /** The function g to sample. @default {(x) => Math.sin(2 * Math.PI * x)} */
+  /** The function g to sample. @default {(x) => sin(2πx)} */
   fn?: (x: number) => number;
   /** The interval [low, high] the inputs cover. @default {[0, 1]} */
   range?: readonly [number, number];
@@ -52,7 +53,7 @@ export function function1d(options: Function1dOptions = {}): Dataset {
   const spacing = checkChoice(owner, "spacing", options.spacing, "random", ["random", "grid"] as const);
   const noise = checkNumber(owner, "noise", options.noise, 0, { min: 0 });
   const seed = checkNumber(owner, "seed", options.seed, 0, { integer: true });
-  const fn = options.fn ?? ((x: number) => Math.sin(2 * Math.PI * x));
+  const fn = options.fn ?? ((x: number) => sin(2 * Math.PI * x));
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot create ${owner} as fn must be a function of a number: current value is ${typeof fn}`);
   }

@@ -20,6 +20,7 @@ export type { LabelEncoding } from "./_labels.ts";
 export { twoGaussians, type TwoGaussiansOptions } from "./two_gaussians.ts";
 export { xor, type XorOptions } from "./xor.ts";
 export { twoSpirals, type TwoSpiralsOptions } from "./two_spirals.ts";
+export { circle, type CircleOptions } from "./circle.ts";
 export { function1d, type Function1dOptions } from "./function_1d.ts";
 export { type IdxArray, type IdxValues, parseIdx, readIdx } from "./idx.ts";
 export {

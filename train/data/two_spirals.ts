@@ -5,6 +5,7 @@
  */
 
 import { checkKeys, checkNumber } from "../../core/options.ts";
+import { cos, sin } from "../../core/libm.ts";
 import { Random } from "../../core/random.ts";
 import { Tensor } from "../../core/tensor.ts";
 import type { Dataset } from "./_rows.ts";
@@ -62,8 +63,8 @@ export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
     const c = i % 2;
     const theta = start + span * rng.uniform();
     const r = (c === 0 ? 1 : -1) * theta / end;
-    x[2 * i] = r * Math.cos(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
-    x[2 * i + 1] = r * Math.sin(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
+    x[2 * i] = r * cos(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
+    x[2 * i + 1] = r * sin(theta) + (noise === 0 ? 0 : rng.normal(0, noise));
     classes.push(c);
   }
   return { x: new Tensor(x, [samples, 2]), y: encodeBinary(classes, labels) };

@@ -17,6 +17,7 @@
  * @module
  */
 
+export { confusionHeatmap, type ConfusionHeatmapOptions, confusionTable } from "./confusion_matrix.ts";
 export { type ContourPath, contourPlot, type ContourPlotOptions } from "./contour_plot.ts";
 export { lineChart, type LineChartOptions, type LineSeries } from "./line_chart.ts";
 export {
