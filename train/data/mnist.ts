@@ -136,7 +136,11 @@ async function loadIdxSet(
     return {
       x: new Tensor(
         x,
-        flatten ? [n, pixels] : channels ? [n, 1, images.shape[1], images.shape[2]] : [n, images.shape[1], images.shape[2]],
+        flatten
+          ? [n, pixels]
+          : channels
+          ? [n, 1, images.shape[1], images.shape[2]]
+          : [n, images.shape[1], images.shape[2]],
       ),
       y: new Tensor(y, labels === "one-hot" ? [n, k] : [n]),
     };
