@@ -76,7 +76,7 @@ def main():
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
 
     with torch.no_grad():
-        correct = sum(int((model(test_x[i:i + 500]).argmax(1) == test_y[i:i + 500]).sum()) for i in range(0, len(test_y), 500))
+        correct = sum(int((model(test_x[i:i + 128]).argmax(1) == test_y[i:i + 128]).sum()) for i in range(0, len(test_y), 128))
     print("RESULT " + json.dumps({
         "name": f"torch-{'1' if threads == 1 else 'all'}",
         "steps": steps,

@@ -67,8 +67,8 @@ import { predict } from "../../train/predict.ts";
 import { train } from "../../train/train.ts";
 
 const BATCH = 128, LEARNING_RATE = 1e-3, SEED = 0;
-/** Test images per forward pass, in every framework (it bounds the evaluation's activations). */
-const EVAL_BATCH = 500;
+/** Test images per forward pass, in every framework: the training batch, so evaluation reuses its buffers. */
+const EVAL_BATCH = 128;
 const RUNS = ["gradflow-wasm", "gradflow-blas", "torch-1", "torch-all", "tfjs-wasm", "tfjs-wasm-tuned"];
 const OPTIONAL = ["gradflow-js", "tfjs-cpu"];
 
