@@ -8,6 +8,8 @@
  * @module
  */
 
+import { describeStrayError } from "../plugins/_guard.ts";
+
 /** Exit codes of the CLI. */
 export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 });
 
@@ -78,4 +80,29 @@ export function _oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
+}
+
+/**
+ * Makes an error that a loaded plugin's code throws outside any call (a
+ * promise it did not await, a timer) one line naming the plugin, and the exit
+ * code 1, instead of Deno's stack trace. Errors of other code are left to
+ * Deno. For the CLI's entry point only: it ends the process.
+ *
+ * @example
+ * ```ts
+ * import { _reportStrayPluginErrors } from "./_errors.ts";
+ *
+ * _reportStrayPluginErrors();
+ * ```
+ */
+export function _reportStrayPluginErrors(): void {
+  const report = (event: Event, error: unknown) => {
+    const line = describeStrayError(error);
+    if (line === null) return;
+    event.preventDefault();
+    console.error(`error: ${_oneLine(line)}`);
+    Deno.exit(EXIT.failed);
+  };
+  globalThis.addEventListener("unhandledrejection", (e) => report(e, e.reason));
+  globalThis.addEventListener("error", (e) => report(e, e.error));
 }

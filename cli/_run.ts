@@ -11,8 +11,9 @@ import { MODEL_FILE, saveModel } from "../train/model_io.ts";
 import { csvLogger } from "../train/callbacks/csv_logger.ts";
 import { jsonlLogger } from "../train/callbacks/jsonl_logger.ts";
 import { progressBar } from "../train/callbacks/progress_bar.ts";
-import type { EpochRecord } from "../train/history.ts";
+import type { EpochRecord, StepRecord } from "../train/history.ts";
 import { metricCharts, type MetricRecord } from "../train/plot/metric_charts.ts";
+import { parseMetrics } from "../train/plot/plot_run.ts";
 import { sparkline, terminalChart } from "../train/plot/terminal_chart.ts";
 import { writeSvg } from "../train/plot/write_svg.ts";
 import { train, type TrainResult } from "../train/train.ts";
@@ -172,11 +173,25 @@ export async function runExperiment(
   });
   await saveModel(`${out}/${RUN_FILES.model}`, result);
   const seconds = (performance.now() - started) / 1000;
+  // A checkpoint holds no history: a resumed run's records, for its charts and summary, are its metrics log's.
+  if (options.resume) result.history = await loggedHistory(`${out}/${RUN_FILES.metrics}`);
   const records: MetricRecord[] = [
     ...result.history.epochs.map((r) => ({ kind: "epoch", ...r })),
     ...result.history.steps.map((r) => ({ kind: "step", ...r })),
   ];
   return { result, records, seconds };
+}
+
+/** The history a metrics log holds (`"NaN"` and `"Infinity"` read back as numbers). */
+async function loggedHistory(path: string): Promise<TrainResult["history"]> {
+  const history: TrainResult["history"] = { epochs: [], steps: [] };
+  for (const line of parseMetrics(await Deno.readTextFile(path), path)) {
+    const { kind, ...fields } = line as Record<string, unknown>;
+    const record = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Number(v)]));
+    if (kind === "step") history.steps.push(record as StepRecord);
+    else history.epochs.push(record as EpochRecord);
+  }
+  return history;
 }
 
 /**

@@ -211,8 +211,10 @@ export async function readExperiment(path: string, overrides: Overrides): Promis
   } catch (error) {
     throw new UsageError(`Cannot read ${path} as it is not valid JSON: ${(error as Error).message}`);
   }
+  // Overrides apply to an object only: anything else is reported as it is ("must be a JSON object").
+  const isObject = json !== null && typeof json === "object" && !Array.isArray(json);
   resolveDataPaths(json, folderUrl(path));
-  const changed = applyOverrides(json, overrides);
+  const changed = isObject ? applyOverrides(json, overrides) : json;
   resolveDataPaths(changed, cwdUrl());
   const experiment = parseExperiment(changed, path, overrideSources(json, overrides));
   // Plugin paths in the file are relative to the file; URLs stay as they are.

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { _oneLine, EXIT, UsageError } from "./_errors.ts";
+import { _oneLine, _reportStrayPluginErrors, EXIT, UsageError } from "./_errors.ts";
 import { COMPARE_HELP, compareCommand } from "./commands/compare.ts";
 import { EVALUATE_HELP, evaluateCommand } from "./commands/evaluate.ts";
 import { GRADCHECK_HELP, gradcheckCommand } from "./commands/gradcheck.ts";
@@ -108,5 +108,6 @@ export async function main(args: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  _reportStrayPluginErrors();
   Deno.exit(await main(Deno.args));
 }

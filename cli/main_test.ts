@@ -340,5 +340,10 @@ Deno.test({
     assert.equal(a.epoch, 4);
     assert.equal(a.loss, b.loss);
     assert.equal(a.accuracy, b.accuracy);
+    // The checkpoint holds no history: the charts of the resumed run come from its metrics log, all 4 epochs.
+    for (const file of ["loss.svg", "accuracy.svg"]) {
+      assert.equal(await Deno.readTextFile(`${split}/${file}`), await Deno.readTextFile(`${whole}/${file}`), file);
+    }
+    assert.match(resumed.stdout, /epoch 4, step 8: loss/);
   },
 });

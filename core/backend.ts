@@ -312,7 +312,11 @@ const binaryRuns: Record<BinaryKernel, BinaryRun> = {
     }
   },
   pow: (a, ao, as, b, bo, bs, o, oo, n) => {
-    for (let i = 0; i < n; i++) o[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]);
+    // C's pow (and PyTorch's): 1ʸ = 1 and (−1)^±∞ = 1, where JavaScript's gives NaN.
+    for (let i = 0; i < n; i++) {
+      const x = a[ao + i * as], y = b[bo + i * bs];
+      o[oo + i] = x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y);
+    }
   },
   greater: (a, ao, as, b, bo, bs, o, oo, n) => {
     for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] > b[bo + i * bs] ? 1 : 0;
@@ -355,7 +359,10 @@ const sameLoops: Record<BinaryKernel, ContiguousLoop> = {
     }
   },
   pow: (a, b, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = Math.pow(a[i], b[i]);
+    for (let i = 0; i < o.length; i++) {
+      const x = a[i], y = b[i];
+      o[i] = x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y);
+    }
   },
   greater: (a, b, o) => {
     for (let i = 0; i < o.length; i++) o[i] = a[i] > b[i] ? 1 : 0;
@@ -402,7 +409,10 @@ const scalarRightLoops: Record<BinaryKernel, ContiguousLoop> = {
   },
   pow: (a, b, o) => {
     const y = b[0];
-    for (let i = 0; i < o.length; i++) o[i] = Math.pow(a[i], y);
+    for (let i = 0; i < o.length; i++) {
+      const x = a[i];
+      o[i] = x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y);
+    }
   },
   greater: (a, b, o) => {
     const y = b[0];
@@ -452,7 +462,10 @@ const scalarLeftLoops: Record<BinaryKernel, ContiguousLoop> = {
   },
   pow: (a, b, o) => {
     const x = a[0];
-    for (let i = 0; i < o.length; i++) o[i] = Math.pow(x, b[i]);
+    for (let i = 0; i < o.length; i++) {
+      const y = b[i];
+      o[i] = x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y);
+    }
   },
   greater: (a, b, o) => {
     const x = a[0];
@@ -933,7 +946,9 @@ const shared: { active: Backend | null } =
  * The backend used when none was set: the wasm backend (WebAssembly SIMD
  * matrix product, Adam step and float32 elementwise kernels, TypeScript for
  * the rest) where the engine supports WebAssembly SIMD (every Deno 2), else
- * {@linkcode jsBackend}. Neither needs a permission or native code.
+ * {@linkcode jsBackend}. Neither needs a permission or native code. The wasm
+ * backend splits large products across all the machine's logical cores
+ * (Web Workers), where the engine shares WebAssembly memory with them.
  *
  * @returns A new backend of that kind.
  *

@@ -6,22 +6,58 @@
  * default backend's `matmul`, `adamStep`, and float32 `unary`, `binary`,
  * `biasActivation` and column sums wherever the engine supports WebAssembly
  * SIMD; the other kernels, dtypes and shapes are {@linkcode jsBackend}'s.
+ * Where the engine shares WebAssembly memory between threads, large products
+ * are split across Web Workers (`wasm/threads.c`, `wasm/thread_pool.ts`).
  *
  * @module
  */
 
 import { type Backend, type BinaryKernel, jsBackend, type UnaryKernel } from "./backend.ts";
 import type { TypedArray } from "./tensor.ts";
-import { relaxedBase64, simdBase64 } from "./wasm/kernels_wasm.ts";
+import { memoryImport, relaxedBase64, simdBase64 } from "./wasm/kernels_wasm.ts";
+import {
+  createThreadPool,
+  defaultThreads,
+  MAX_THREADS,
+  type ThreadPool,
+  threadsSupported,
+} from "./wasm/thread_pool.ts";
+
+/** The wasm backend: a {@linkcode Backend} that also says how many threads its kernels use. */
+export interface WasmBackend extends Backend {
+  /**
+   * The threads its large matrix products are split across, the calling thread included: the
+   * `threads` it was created with where the engine shares WebAssembly memory with Web Workers, else 1.
+   */
+  readonly threads: number;
+}
 
 interface KernelExports {
-  memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   gemm_f32: GemmFn;
   gemm_f64: GemmFn;
   workspace_f32(width: number): number;
   workspace_f64(width: number): number;
   adam_f32: AdamFn;
+  /** threads.c: the size of a job block, the job posts, and a thread's share of a job. */
+  job_bytes(): number;
+  post_gemm(
+    job: number,
+    f64: number,
+    ta: number,
+    tb: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    byRows: number,
+    ws: number,
+    wsBytes: number,
+    parts: number,
+  ): void;
+  work(job: number, thread: number): void;
   /** elementwise.c: `${op}_f32`, `${op}_scalar_f32`, … (see {@linkcode elementwiseKernels}). */
   [kernel: string]: unknown;
 }
@@ -81,14 +117,30 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Compiles (once per process) the build that this engine supports. */
-function compile(relaxed: boolean): WebAssembly.Module {
-  const key = relaxed ? "relaxed" : "simd";
+/**
+ * The bytes of a build: relaxed SIMD or plain SIMD128, its memory import
+ * shared, or not (the shared bit of the import's limits cleared: the same
+ * code, for an ordinary memory).
+ */
+function moduleBytes(relaxed: boolean, shared: boolean): Uint8Array<ArrayBuffer> {
+  const bytes = decode(relaxed ? relaxedBase64 : simdBase64);
+  if (!shared) bytes[memoryImport.flagsOffset] &= ~2;
+  return bytes;
+}
+
+/**
+ * Compiles (once per process) the build that this engine supports: relaxed
+ * SIMD when asked and supported, else SIMD128; `null` when the engine cannot
+ * compile the shared-memory build.
+ */
+function compile(relaxed: boolean, shared: boolean): WebAssembly.Module | null {
+  const key = `${relaxed ? "relaxed" : "simd"} ${shared ? "shared" : "unshared"}`;
   let module = modules.get(key);
   if (module === undefined) {
-    const bytes = decode(relaxed ? relaxedBase64 : simdBase64);
+    const bytes = moduleBytes(relaxed, shared);
     if (!WebAssembly.validate(bytes)) {
-      if (relaxed) return compile(false);
+      if (relaxed) return compile(false, shared);
+      if (shared) return null;
       throw new TypeError(
         'Cannot create backend "wasm" as this JavaScript engine lacks WebAssembly SIMD: current value is an engine without it (use backend "js")',
       );
@@ -99,7 +151,44 @@ function compile(relaxed: boolean): WebAssembly.Module {
   return module;
 }
 
+/**
+ * A memory for the module: shared (for threads) at the module's maximum, else
+ * at 2 GiB where the engine reserves less; `null` when the engine refuses a
+ * shared one. An unshared one always succeeds.
+ */
+function createMemory(shared: boolean): WebAssembly.Memory | null {
+  const maxima = shared ? [memoryImport.maximumPages, 32768] : [memoryImport.maximumPages];
+  for (const maximum of maxima) {
+    try {
+      return new WebAssembly.Memory({ initial: memoryImport.initialPages, maximum, shared });
+    } catch (error) {
+      if (!shared) throw error;
+    }
+  }
+  return null;
+}
+
 const align = (bytes: number) => (bytes + 63) & ~63;
+
+/** An instance of the module on a memory of its own: its exports, memory, job block and scratch region. */
+interface Instance {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: KernelExports;
+  /** The byte address of threads.c's job block (used on a shared memory only). */
+  job: number;
+  scratch: Scratch;
+}
+
+/** Instantiates the build on a fresh memory, shared or not; `null` when a shared one is unavailable. */
+function instantiate(relaxed: boolean, shared: boolean): Instance | null {
+  const module = compile(relaxed, shared);
+  const memory = module && createMemory(shared);
+  if (module === null || memory === null) return null;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const job = align(exports.__heap_base.value as number);
+  return { module, memory, exports, job, scratch: new Scratch(memory, job + exports.job_bytes()) };
+}
 
 /**
  * The bytes of WebAssembly memory an instance settles on once it holds
@@ -190,8 +279,20 @@ class Scratch {
 /** Scratch kept free below the resident buffers: 64 MiB, more than a chunked kernel or a 2048² product needs. */
 const SCRATCH_HEADROOM = 64 << 20;
 
-/** A matmul kernel over one instance of the module: copies in, multiplies, copies out. */
-function gemmKernel(exports: KernelExports, scratch: Scratch): Backend["matmul"] {
+/**
+ * Each thread's share of a product is at least this many multiply-adds (10–15 µs on one core): a smaller
+ * product runs on fewer threads, and one below twice this on the calling thread alone.
+ */
+const MIN_PART_MACS = 1 << 18;
+
+/**
+ * A matmul kernel: copies in, multiplies, copies out. Products run on `own` (the instance on an ordinary
+ * memory), except, with `threaded`, those large enough to split: they run on its instance (on a shared
+ * memory), split into bands of output rows (when m ≥ n; 4 rows at a time) or of output columns (one register
+ * tile at a time), one band per thread. Each element of C is accumulated exactly as in one call, so the result
+ * is the same, bit for bit, on any number of threads.
+ */
+function gemmKernel(own: Instance, threaded: (Instance & { pool: ThreadPool }) | null): Backend["matmul"] {
   return (a, b, out, m, n, k, transposeA, transposeB) => {
     const single = a instanceof Float32Array;
     if (
@@ -199,31 +300,40 @@ function gemmKernel(exports: KernelExports, scratch: Scratch): Backend["matmul"]
     ) {
       return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
     }
-    const bytes = single ? 4 : 8;
-    const pa = scratch.base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes);
-    const pw = align(pc + m * n * bytes);
-    const end = pw + (single ? exports.workspace_f32(n) : exports.workspace_f64(n)) * bytes;
+    const bytes = single ? 4 : 8, tile = single ? 8 : 4;
+    const byRows = m >= n, units = byRows ? Math.ceil(m / 4) : Math.ceil(n / tile);
+    const threads = threaded?.pool.threads ?? 1;
+    /** Where a product on `parts` bands lies in `instance`'s scratch: A, B, C, then a workspace per thread. */
+    const plan = (instance: Instance, parts: number) => {
+      const { exports, scratch } = instance;
+      const pa = scratch.base, pb = align(pa + m * k * bytes), pc = align(pb + k * n * bytes);
+      const pw = align(pc + m * n * bytes);
+      // Any thread may claim any band: one workspace per thread, for the widest band.
+      const width = byRows || parts === 1 ? n : Math.ceil(units / parts) * tile;
+      const wsBytes = align((single ? exports.workspace_f32(width) : exports.workspace_f64(width)) * bytes);
+      const fits = scratch.reserve(pw + (parts > 1 ? threads : 1) * wsBytes);
+      return { exports, scratch, parts, pa, pb, pc, pw, wsBytes, fits };
+    };
+    const parts = Math.max(1, Math.min(threads, units, Math.floor((m * n * k) / MIN_PART_MACS)));
+    let p = parts > 1 ? plan(threaded!, parts) : plan(own, 1);
+    if (!p.fits && parts > 1) p = plan(own, 1);
     // Beyond what a 32-bit WebAssembly memory can hold: the TypeScript kernel has no such limit.
-    if (!scratch.reserve(end)) return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
+    if (!p.fits) return jsBackend.matmul(a, b, out, m, n, k, transposeA, transposeB);
+    const { exports, scratch, pa, pb, pc, pw, wsBytes } = p;
     const view: TypedArray = single ? scratch.f32 : scratch.f64;
     const shift = single ? 2 : 3;
     view.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> shift);
     view.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> shift);
-    (single ? exports.gemm_f32 : exports.gemm_f64)(
-      transposeA ? 1 : 0,
-      transposeB ? 1 : 0,
-      m,
-      n,
-      k,
-      pa,
-      pb,
-      pc,
-      0,
-      m,
-      0,
-      n,
-      pw,
-    );
+    const ta = transposeA ? 1 : 0, tb = transposeB ? 1 : 0;
+    if (p.parts > 1) {
+      threaded!.pool.run(
+        parts,
+        (job) =>
+          exports.post_gemm(job, single ? 0 : 1, ta, tb, m, n, k, pa, pb, pc, byRows ? 1 : 0, pw, wsBytes, parts),
+      );
+    } else {
+      (single ? exports.gemm_f32 : exports.gemm_f64)(ta, tb, m, n, k, pa, pb, pc, 0, m, 0, n, pw);
+    }
     out.set(view.subarray(pc >> shift, (pc >> shift) + m * n));
   };
 }
@@ -237,6 +347,9 @@ function gemmKernel(exports: KernelExports, scratch: Scratch): Backend["matmul"]
  * mixed-dtype calls run {@linkcode jsBackend}'s, which rounds identically
  * (float64 because two-lane division and square root are no faster than
  * the scalar loop, and the copies then cost extra: see wasm/adam.c).
+ * It runs on the calling thread only: split across two cores, the step (a
+ * few arithmetic operations per element, copied in and out by the calling
+ * thread) was no faster, whole or chunk by chunk (measured on 200 704 elements).
  */
 function adamKernel(exports: KernelExports, scratch: Scratch): NonNullable<Backend["adamStep"]> {
   const js = jsBackend.adamStep!;
@@ -500,7 +613,7 @@ function elementwiseKernels(
  * ```
  */
 export function wasmSimdSupported(): boolean {
-  return WebAssembly.validate(decode(simdBase64));
+  return WebAssembly.validate(moduleBytes(false, false));
 }
 
 /**
@@ -524,11 +637,25 @@ export function wasmSimdSupported(): boolean {
  * elements that live in that memory (Adam's moments): the Adam step updates
  * them in place without copying them.
  *
+ * With `threads` above 1, where the engine can share WebAssembly memory with
+ * Web Workers (Deno; a cross-origin isolated browser page), a second instance
+ * of the module, on a shared memory, runs each product of at least 2¹⁹
+ * multiply-adds split into bands of output rows (m ≥ n) or columns, one per
+ * thread (fewer for smaller products), on `threads − 1` workers started on the
+ * first such product and on the calling thread. Each element is accumulated in
+ * the same order as in one call, so the result is the same, bit for bit, on
+ * any number of threads. The other kernels and `allocate` stay on the ordinary
+ * memory (copying in and out of a shared one costs more). Elsewhere the
+ * backend runs on the calling thread, and its `threads` says 1.
+ *
  * @param relaxed Use relaxed SIMD (fused multiply-add in the matrix product)
  *   when the engine has it; the builds differ only in the product's rounding,
  *   never in the other kernels'. @default {true}
- * @returns The backend, named "wasm".
+ * @param threads Threads for large products, the caller's included: an integer
+ *   from 1 to 64. @default {the machine's logical cores (`navigator.hardwareConcurrency`), at most 64}
+ * @returns The backend, named "wasm", with the threads it uses.
  * @throws {TypeError} On an engine without WebAssembly SIMD.
+ * @throws {RangeError} For `threads` that is not an integer from 1 to 64.
  *
  * @example
  * ```ts
@@ -559,16 +686,40 @@ export function wasmSimdSupported(): boolean {
  * assert.ok(relu.every((v, i) => Object.is(v, reluJs[i])));
  * assert.ok(Number.isNaN(relu[0]) && Object.is(relu[1], 0));
  * ```
+ *
+ * @example Two threads give one thread's bits
+ * ```ts
+ * import { createWasmBackend } from "./backend_wasm.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const one = createWasmBackend(true, 1), two = createWasmBackend(true, 2);
+ * const a = Float32Array.from({ length: 300 * 500 }, (_, i) => Math.cos(i));
+ * const c1 = new Float32Array(300 * 300), c2 = new Float32Array(300 * 300);
+ * one.matmul(a, a, c1, 300, 300, 500, false, true);
+ * two.matmul(a, a, c2, 300, 300, 500, false, true);
+ * assert.deepEqual(c2, c1);
+ * ```
  */
-export function createWasmBackend(relaxed = true): Backend {
-  const instance = new WebAssembly.Instance(compile(relaxed), {});
-  const exports = instance.exports as unknown as KernelExports;
-  const scratch = new Scratch(exports.memory, exports.__heap_base.value as number);
+export function createWasmBackend(relaxed = true, threads: number = defaultThreads()): WasmBackend {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(
+      `Cannot create backend "wasm" as threads must be an integer in [1, ${MAX_THREADS}]: current value is ${threads}`,
+    );
+  }
+  // Everything runs on an ordinary memory (copying in and out of a shared one costs 50–70% more on an
+  // elementwise call); a second instance on a shared memory runs the products split across threads.
+  const own = instantiate(relaxed, false)!;
+  const shared = threads > 1 && threadsSupported() ? instantiate(relaxed, true) : null;
+  const pool = shared && createThreadPool(shared.module, shared.memory, shared.exports, shared.job, threads);
+  const { exports, scratch } = own;
   return {
     ...jsBackend,
     name: "wasm",
+    get threads() {
+      return pool?.threads ?? 1;
+    },
     ...elementwiseKernels(exports, scratch),
-    matmul: gemmKernel(exports, scratch),
+    matmul: gemmKernel(own, shared && pool && { ...shared, pool }),
     adamStep: adamKernel(exports, scratch),
     allocate: (dtype, size) => (dtype === "float32" && size >= SMALL_ADAM ? scratch.allocate(size) : null),
   };

@@ -34,5 +34,5 @@ export {
   setBackend,
   type UnaryKernel,
 } from "./backend.ts";
-export { createWasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
+export { createWasmBackend, type WasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
 export { insideTrace, isRecording, withRecording } from "./graph.ts";

@@ -182,6 +182,41 @@ export function sizeOf(shape: readonly number[], action = "use a shape"): number
 }
 
 /**
+ * The most bytes one tensor may take: 4 GiB, what a WebAssembly (wasm32)
+ * memory can address and the largest typed array every JavaScript engine
+ * gradflow runs on allows. A larger request is refused before anything is
+ * allocated, with the bytes it asked for, rather than failing (or exhausting
+ * the machine's memory) halfway through filling it.
+ */
+export const MAX_TENSOR_BYTES = 2 ** 32;
+
+/**
+ * Whether `elements` of `dtype` fit in one tensor ({@linkcode MAX_TENSOR_BYTES}):
+ * `null` when they do, else the end of an error message giving the bytes
+ * requested ("16000000000 bytes (14.9 GiB), more than …").
+ *
+ * @param elements The number of elements.
+ * @param dtype Their type.
+ * @returns `null`, or why they do not fit.
+ *
+ * @example
+ * ```ts
+ * import { tensorTooLarge } from "./tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(tensorTooLarge(1000, "float64"), null);
+ * assert.match(tensorTooLarge(2e9, "float64")!, /^16000000000 bytes \(14\.9 GiB\), more than/);
+ * ```
+ */
+export function tensorTooLarge(elements: number, dtype: DType): string | null {
+  const bytes = elements * (dtype === "float32" ? 4 : 8);
+  if (bytes <= MAX_TENSOR_BYTES) return null;
+  return `${bytes} bytes (${
+    (bytes / 2 ** 30).toFixed(1)
+  } GiB), more than the ${MAX_TENSOR_BYTES} bytes (4 GiB) one tensor may take`;
+}
+
+/**
  * Buffers given back by {@linkcode recycle}, by dtype and length, for
  * {@linkcode allocate} to reuse. A fresh large typed array costs a page fault
  * per 4 KiB on first write (measured: 406 µs to allocate and fill 800 KB,
@@ -205,6 +240,7 @@ const POOL_LIMIT = 256 * 2 ** 20;
  *   its output passes `false` and saves a pass over memory (a reused buffer
  *   then holds old values until written). @default {true}
  * @returns A `Float32Array` or `Float64Array` that nothing else holds.
+ * @throws {RangeError} When the array would take more than {@linkcode MAX_TENSOR_BYTES}, before allocating.
  *
  * @example
  * ```ts
@@ -223,7 +259,13 @@ export function allocate(dtype: DType, size: number, zeroed = true): TypedArray 
       if (zeroed) out.fill(0);
     }
   }
-  out ??= dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  if (out === undefined) {
+    if (size * 8 > MAX_TENSOR_BYTES) {
+      const tooLarge = tensorTooLarge(size, dtype);
+      if (tooLarge !== null) throw new RangeError(`Cannot allocate ${size} ${dtype} elements as they need ${tooLarge}`);
+    }
+    out = dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  }
   if (size >= POOLED_MIN && arenas.length > 0) arenas[arenas.length - 1].push(out);
   return out;
 }

@@ -156,3 +156,13 @@ Deno.test("withScratch() passes what an inner step keeps to the outer step", () 
   // The outer step kept nothing: the inner result's buffer is dead now, and reused.
   assert.equal(allocate("float64", size), inner!.data);
 });
+
+Deno.test("allocate() refuses a buffer larger than one tensor may take, giving the bytes requested", () => {
+  assert.throws(() => allocate("float64", 2 ** 30), {
+    name: "RangeError",
+    message:
+      "Cannot allocate 1073741824 float64 elements as they need 8589934592 bytes (8.0 GiB), more than the 4294967296 bytes (4 GiB) one tensor may take",
+  });
+  assert.throws(() => allocate("float32", 2 ** 30 + 1), /need 4294967300 bytes/);
+  assert.equal(allocate("float32", 3).length, 3);
+});

@@ -7,7 +7,7 @@
  */
 
 import { getBackend } from "./backend.ts";
-import { add, cast } from "./ops/elementwise.ts";
+import { add } from "./ops/elementwise.ts";
 import { exclusiveMemory, shapesEqual, Tensor } from "./tensor.ts";
 
 /** A tensor, or arrays and records nesting tensors. */
@@ -174,15 +174,16 @@ export interface ApplyUpdatesOptions {
    * nothing it keeps shares their buffers): each sum is written over its
    * parameter and the same tensors come back, so the step allocates nothing.
    * A leaf is still added out of place when its buffer overlaps another
-   * leaf's or an update's, when its dtype or shape differs from its update's,
-   * or while it is being traced. @default {false}
+   * leaf's or an update's, or while it is being traced. @default {false}
    */
   donate?: boolean;
 }
 
 /**
  * Adds optimizer updates to parameters, leaf by leaf: `θ ← θ + u` (Optax's
- * `apply_updates`). The result keeps each parameter's dtype. With `donate`,
+ * `apply_updates`). Each update must have its parameter's shape and dtype
+ * exactly: nothing is broadcast or cast (a scalar update for a matrix is an
+ * error, not a shift of every weight). With `donate`,
  * the sums are written into the parameters' own buffers (what PyTorch's
  * `p.add_(u)` does); the values are the same either way.
  *
@@ -190,6 +191,8 @@ export interface ApplyUpdatesOptions {
  * @param updates The updates, with the same structure.
  * @param options `donate`.
  * @returns New parameters, or the donated ones updated in place.
+ * @throws {RangeError} When an update's shape or dtype differs from its parameter's (naming the path).
+ * @throws {TypeError} When the structures differ.
  *
  * @example
  * ```ts
@@ -199,6 +202,7 @@ export interface ApplyUpdatesOptions {
  *
  * const p = applyUpdates({ w: tensor([1, 2]) }, { w: tensor([0.5, -1]) }) as { w: Tensor };
  * assert.deepEqual(p.w.toArray(), [1.5, 1]);
+ * assert.throws(() => applyUpdates({ w: tensor([1, 2]) }, { w: tensor(0.5) }), /update of "w" must have its parameter's shape/);
  * ```
  *
  * @example Donated parameters are updated in place
@@ -214,15 +218,23 @@ export interface ApplyUpdatesOptions {
  * ```
  */
 export function applyUpdates<T extends Tree>(params: T, updates: Tree, options: ApplyUpdatesOptions = {}): T {
-  if (options.donate !== true) return treeMap((p, u) => cast(add(p, u!), p.dtype), params, updates);
+  const byPath = new Map(flattenTree(updates));
+  for (const [path, p] of flattenTree(params)) {
+    const u = byPath.get(path);
+    if (u !== undefined && (u.dtype !== p.dtype || !shapesEqual(u.shape, p.shape))) {
+      throw new RangeError(
+        `Cannot apply updates as the update of "${path}" must have its parameter's shape and dtype exactly: current value is [${u.shape}] (${u.dtype}) for a parameter of [${p.shape}] (${p.dtype})`,
+      );
+    }
+  }
+  if (options.donate !== true) return treeMap((p, u) => add(p, u!), params, updates);
   const leaves = treeLeaves(params);
   const own = exclusiveMemory([...leaves, ...treeLeaves(updates)]);
   let leaf = 0;
   return treeMap(
     (p, u) => {
-      const inPlace = own[leaf++] && p._node === null && u!._node === null && p.dtype === u!.dtype &&
-        shapesEqual(p.shape, u!.shape);
-      if (!inPlace) return cast(add(p, u!), p.dtype);
+      const inPlace = own[leaf++] && p._node === null && u!._node === null;
+      if (!inPlace) return add(p, u!);
       getBackend().binary("add", p.data, p.shape, u!.data, u!.shape, p.data, p.shape);
       return p;
     },

@@ -26,8 +26,31 @@ Deno.test("unflattenTree() inverts treeLeaves()", () => {
   assert.throws(() => unflattenTree(tree, []), RangeError);
 });
 
-Deno.test("applyUpdates() adds updates and keeps each parameter's dtype", () => {
-  const p = applyUpdates({ w: tensor([1, 2], [2], "float32") }, { w: tensor([0.5, 0.5]) }) as { w: Tensor };
+Deno.test("applyUpdates() adds updates of each parameter's dtype and keeps it", () => {
+  const p = applyUpdates({ w: tensor([1, 2], [2], "float32") }, { w: tensor([0.5, 0.5], [2], "float32") }) as {
+    w: Tensor;
+  };
   assert.equal(p.w.dtype, "float32");
   assert.deepEqual(p.w.toArray(), [1.5, 2.5]);
+});
+
+Deno.test("applyUpdates() refuses an update of another shape or dtype instead of broadcasting or casting it", () => {
+  const params = { layer: { w: tensor([[1, 2], [3, 4]]), b: tensor([0, 0], [2], "float32") } };
+  const ok = { layer: { w: tensor([[0, 0], [0, 0]]), b: tensor([0, 0], [2], "float32") } };
+  for (const donate of [false, true]) {
+    assert.throws(
+      () => applyUpdates(params, { layer: { ...ok.layer, w: tensor(0.5) } }, { donate }),
+      {
+        name: "RangeError",
+        message:
+          `Cannot apply updates as the update of "layer.w" must have its parameter's shape and dtype exactly: current value is [] (float64) for a parameter of [2,2] (float64)`,
+      },
+    );
+    assert.throws(() => applyUpdates(params, { layer: { ...ok.layer, w: tensor([[1, 1]]) } }, { donate }), /"layer.w"/);
+    assert.throws(
+      () => applyUpdates(params, { layer: { ...ok.layer, b: tensor([1, 1]) } }, { donate }),
+      /\(float64\) for a parameter of \[2\] \(float32\)/,
+    );
+  }
+  assert.deepEqual((params.layer.w as Tensor).toArray(), [[1, 2], [3, 4]]);
 });

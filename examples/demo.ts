@@ -28,7 +28,7 @@ import {
   train,
   twoSpirals,
 } from "../train/mod.ts";
-import { plotRun, terminalChart } from "../train/plot/mod.ts";
+import { parseMetrics, plotRun, terminalChart } from "../train/plot/mod.ts";
 
 const USAGE = `Usage: deno task demo [--epochs N] [--seed N] [--out DIR] [--resume]
 
@@ -122,9 +122,11 @@ const trainAcc = computeMetric(accuracy(), predict(model, data.x), data.y) as nu
 const last = result.history.epochs.at(-1)!;
 const charts = await plotRun(out, { title: "Two spirals, 2-32-32-1 tanh, Adam" });
 
+// The whole run's epochs are in its metrics log (after --resume, result.history holds only this session's).
+const logged = parseMetrics(await Deno.readTextFile(`${out}/metrics.jsonl`)).filter((r) => r.kind === "epoch");
 const series = [
-  { name: "loss", x: result.history.epochs.map((e) => e.epoch), y: result.history.epochs.map((e) => e.loss) },
-  { name: "valLoss", x: result.history.epochs.map((e) => e.epoch), y: result.history.epochs.map((e) => e.valLoss) },
+  { name: "loss", x: logged.map((e) => Number(e.epoch)), y: logged.map((e) => Number(e.loss)) },
+  { name: "valLoss", x: logged.map((e) => Number(e.epoch)), y: logged.map((e) => Number(e.valLoss)) },
 ];
 const color = Deno.stdout.isTerminal() && !Deno.noColor;
 const chart = terminalChart(series, {

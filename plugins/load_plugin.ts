@@ -12,6 +12,8 @@
 
 import { API_VERSION, type Plugin } from "../core/interfaces.ts";
 import { type Registry, validatePlugin } from "../core/registry.ts";
+import { guardPlugin } from "./_guard.ts";
+import { inlineModule, isMediaTypeError, mayBeContentType, readRelativeImports } from "./_inline_imports.ts";
 import { builtinPlugins } from "./mod.ts";
 
 /** Options of {@linkcode loadPlugin}. */
@@ -41,6 +43,8 @@ interface _Target {
   sha256?: string;
   /** Replace existing registrations. */
   override: boolean;
+  /** The specifier that was imported, once it was (the URL, or a `data:` URL of the verified source). */
+  imported?: string;
 }
 
 function _show(value: unknown): string {
@@ -194,22 +198,41 @@ function _base64(text: string): string {
   return btoa(binary);
 }
 
+/** A plugin whose modules a server sends with a Content-Type that is not JavaScript or TypeScript, which cannot be inlined. */
+class _ContentTypeError extends Error {}
+
+/** The module's (verified) source as a `data:` URL, its relative imports inlined (see `_inline_imports.ts`). */
+async function _inlineOrExplain(url: URL, source: string, sources: Map<string, string>): Promise<string> {
+  try {
+    return await inlineModule(url, source, (u) => Promise.resolve(sources.get(u.href)!));
+  } catch (error) {
+    throw new _ContentTypeError(
+      `Cannot load a plugin from ${url.href} as its server sends modules with a Content-Type that is not JavaScript or TypeScript, so they are loaded by extension, and ${
+        _oneLine(error)
+      } (serve .ts files as application/typescript and .js as text/javascript)`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * `import(specifier)` for the absolute URLs (`https:`, `http:`, `file:`, `data:text/`) the loader
  * imports, written so that `deno publish` can see that they need no rewriting (they never go
- * through an import map): each starts with its scheme, or, for a `file:` URL, with `./`.
+ * through an import map): each starts with its scheme.
  */
 function _dynamicImport(specifier: string, text = false): Promise<Record<string, unknown>> {
   const options = text ? { with: { type: "text" } } : undefined;
   if (specifier.startsWith("https://")) return import(`https://${specifier.slice(8)}`, options);
   if (specifier.startsWith("http://")) return import(`http://${specifier.slice(7)}`, options);
   if (specifier.startsWith("data:text/")) return import(`data:text/${specifier.slice(10)}`, options);
-  if (specifier.startsWith("file:")) return import(`./${_fromHere(specifier)}`, options);
+  // Not `./${…}`: Deno would read that as every file under this folder (tests and their npm packages
+  // included) and install them before the program starts.
+  if (specifier.startsWith("file:")) return import(`file://${_localPath(specifier)}`, options);
   throw new TypeError(`Cannot import ${specifier} as it is not an https:, http:, file: or data:text/ URL`);
 }
 
-/** A file URL as a path relative to this module's folder: up to the root, then down (URL resolution stops at the root). */
-function _fromHere(fileUrl: string): string {
+/** A file URL's path (and query), for `import()`: only where gradflow itself was loaded from a file. */
+function _localPath(fileUrl: string): string {
   const here = new URL(".", import.meta.url);
   if (here.protocol !== "file:") {
     throw new TypeError(
@@ -217,8 +240,7 @@ function _fromHere(fileUrl: string): string {
     );
   }
   const target = new URL(fileUrl);
-  const depth = here.pathname.split("/").length - 2;
-  return `${"../".repeat(depth)}${target.pathname.slice(1)}${target.search}`;
+  return `${target.pathname}${target.search}`;
 }
 
 /**
@@ -279,9 +301,35 @@ async function _importModule(target: _Target, fresh?: string): Promise<Record<st
   }
   // A fresh read runs the text read, not the module cache's copy of the URL.
   if (fresh !== undefined) specifier = _dataUrl(url, source);
+  const remote = url.protocol === "http:" || url.protocol === "https:";
   try {
-    return await _dynamicImport(specifier);
+    target.imported = specifier;
+    let first: unknown;
+    try {
+      return await _dynamicImport(specifier);
+    } catch (error) {
+      if (!remote || !mayBeContentType(error)) throw error;
+      first = error;
+    }
+    // The server's Content-Type for the module (or one it imports) may not be a JavaScript or TypeScript one:
+    // judge the modules by their extension, as Deno does for text/plain, pinned or not. The module loader
+    // refuses a URL it refused once, as text too: the sources its relative imports reach are read afresh.
+    const nonce = crypto.randomUUID();
+    const read = (u: URL) => _readText(`${u.href}${u.search ? "&" : "?"}gradflow-fresh=${nonce}`);
+    let sources: Map<string, string>;
+    try {
+      sources = await readRelativeImports(url, source, read);
+    } catch {
+      throw first;
+    }
+    target.imported = await _inlineOrExplain(url, source, sources);
+    try {
+      return await _dynamicImport(target.imported);
+    } catch (error) {
+      throw isMediaTypeError(first) ? error : first; // A real syntax error: reported at its URL.
+    }
   } catch (error) {
+    if (error instanceof _ContentTypeError) throw error;
     const message = _oneLine(error).replaceAll(specifier, url.href);
     const name = error instanceof Error ? error.name : "Error";
     // A permission the module's own code asked for (files, network, environment, subprocesses)
@@ -359,6 +407,11 @@ function _candidates(where: string, ns: Record<string, unknown>): { value: unkno
  * absolute against the original URL. The pin covers that one file, not the
  * modules it imports (pin those with `deno.lock` and `--frozen`), and in it
  * `import.meta.url` is the `data:` URL.
+ *
+ * The plugins come back guarded: an error thrown by their own code (`create`,
+ * an optimizer's `update`, a loss, …) is one line naming the plugin, its kind
+ * and URL and what it tried (`… as its update tried to read "/etc/passwd",
+ * which this run does not permit`), never advice to widen a permission.
  *
  * Permissions: `--allow-import=<host>` for a remote module and everything it
  * imports remotely, `--allow-read=<dir>` for a local one; reading the source
@@ -447,8 +500,10 @@ export async function loadPlugin(specifier: string, options: LoadPluginOptions =
     }
     seen.set(key, candidates[i].source);
   });
-  if (options.registry !== undefined) _registerAll(options.registry, plugins, target.override, where);
-  return plugins;
+  // Errors from the plugins' own code name them (kind, name, URL) and never advise widening a permission.
+  const guarded = plugins.map((p) => guardPlugin(p, { url: where, specifier: target.imported ?? where }));
+  if (options.registry !== undefined) _registerAll(options.registry, guarded, target.override, where);
+  return guarded;
 }
 
 /** Registers every plugin or none: checks every name first, and undoes a partial registration. */

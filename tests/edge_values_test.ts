@@ -116,3 +116,140 @@ Deno.test("where() with a guarded branch gives finite gradients at the guard (th
   };
   assert.deepEqual(grad((x: Tensor) => op.sum(safeLog(x)))(tensor([0, 2])).toArray(), [0, 0.5]);
 });
+
+/**
+ * PyTorch 1.13's `a ** b` with its gradients, in float64, on every pair of edge values: a in
+ * 0, −0, ±1, ±2, 0.5, ±∞, NaN; b in 0, 1, 2, 3, 0.5, −1, −0.5, −2, ±∞, NaN. Each row is
+ * [a, b, aᵇ, ∂/∂a, ∂/∂b], printed by
+ * `y = ta ** tb; y.backward(); [a, b, y.item(), ta.grad.item(), tb.grad.item()]`.
+ */
+const POW_EDGES: readonly (readonly number[])[] = [
+  [0, 0, 1, 0, 0],
+  [0, 1, 0, 1, 0],
+  [0, 2, 0, 0, 0],
+  [0, 3, 0, 0, 0],
+  [0, 0.5, 0, Infinity, 0],
+  [0, -1, Infinity, -Infinity, -Infinity],
+  [0, -0.5, Infinity, -Infinity, -Infinity],
+  [0, -2, Infinity, -Infinity, -Infinity],
+  [0, Infinity, 0, NaN, 0],
+  [0, -Infinity, Infinity, -Infinity, -Infinity],
+  [0, NaN, NaN, NaN, NaN],
+  [-0, 0, 1, 0, 0],
+  [-0, 1, -0, 1, 0],
+  [-0, 2, 0, -0, 0],
+  [-0, 3, -0, 0, 0],
+  [-0, 0.5, 0, Infinity, 0],
+  [-0, -1, -Infinity, -Infinity, Infinity],
+  [-0, -0.5, Infinity, -Infinity, -Infinity],
+  [-0, -2, Infinity, Infinity, -Infinity],
+  [-0, Infinity, 0, NaN, 0],
+  [-0, -Infinity, Infinity, -Infinity, -Infinity],
+  [-0, NaN, NaN, NaN, NaN],
+  [1, 0, 1, 0, 0],
+  [1, 1, 1, 1, 0],
+  [1, 2, 1, 2, 0],
+  [1, 3, 1, 3, 0],
+  [1, 0.5, 1, 0.5, 0],
+  [1, -1, 1, -1, 0],
+  [1, -0.5, 1, -0.5, 0],
+  [1, -2, 1, -2, 0],
+  [1, Infinity, 1, Infinity, 0],
+  [1, -Infinity, 1, -Infinity, 0],
+  [1, NaN, 1, NaN, 0],
+  [-1, 0, 1, 0, NaN],
+  [-1, 1, -1, 1, NaN],
+  [-1, 2, 1, -2, NaN],
+  [-1, 3, -1, 3, NaN],
+  [-1, 0.5, NaN, NaN, NaN],
+  [-1, -1, -1, -1, NaN],
+  [-1, -0.5, NaN, NaN, NaN],
+  [-1, -2, 1, 2, NaN],
+  [-1, Infinity, 1, Infinity, NaN],
+  [-1, -Infinity, 1, -Infinity, NaN],
+  [-1, NaN, NaN, NaN, NaN],
+  [2, 0, 1, 0, 0.6931471805599453],
+  [2, 1, 2, 1, 1.3862943611198906],
+  [2, 2, 4, 4, 2.772588722239781],
+  [2, 3, 8, 12, 5.545177444479562],
+  [2, 0.5, 1.4142135623730951, 0.3535533905932738, 0.9802581434685472],
+  [2, -1, 0.5, -0.25, 0.34657359027997264],
+  [2, -0.5, 0.7071067811865476, -0.1767766952966369, 0.4901290717342736],
+  [2, -2, 0.25, -0.25, 0.17328679513998632],
+  [2, Infinity, Infinity, Infinity, Infinity],
+  [2, -Infinity, 0, NaN, 0],
+  [2, NaN, NaN, NaN, NaN],
+  [-2, 0, 1, 0, NaN],
+  [-2, 1, -2, 1, NaN],
+  [-2, 2, 4, -4, NaN],
+  [-2, 3, -8, 12, NaN],
+  [-2, 0.5, NaN, NaN, NaN],
+  [-2, -1, -0.5, -0.25, NaN],
+  [-2, -0.5, NaN, NaN, NaN],
+  [-2, -2, 0.25, 0.25, NaN],
+  [-2, Infinity, Infinity, Infinity, NaN],
+  [-2, -Infinity, 0, NaN, NaN],
+  [-2, NaN, NaN, NaN, NaN],
+  [0.5, 0, 1, 0, -0.6931471805599453],
+  [0.5, 1, 0.5, 1, -0.34657359027997264],
+  [0.5, 2, 0.25, 1, -0.17328679513998632],
+  [0.5, 3, 0.125, 0.75, -0.08664339756999316],
+  [0.5, 0.5, 0.7071067811865476, 0.7071067811865476, -0.4901290717342736],
+  [0.5, -1, 2, -4, -1.3862943611198906],
+  [0.5, -0.5, 1.4142135623730951, -1.4142135623730951, -0.9802581434685472],
+  [0.5, -2, 4, -16, -2.772588722239781],
+  [0.5, Infinity, 0, NaN, -0],
+  [0.5, -Infinity, Infinity, -Infinity, -Infinity],
+  [0.5, NaN, NaN, NaN, NaN],
+  [Infinity, 0, 1, 0, Infinity],
+  [Infinity, 1, Infinity, 1, Infinity],
+  [Infinity, 2, Infinity, Infinity, Infinity],
+  [Infinity, 3, Infinity, Infinity, Infinity],
+  [Infinity, 0.5, Infinity, 0, Infinity],
+  [Infinity, -1, 0, -0, NaN],
+  [Infinity, -0.5, 0, -0, NaN],
+  [Infinity, -2, 0, -0, NaN],
+  [Infinity, Infinity, Infinity, Infinity, Infinity],
+  [Infinity, -Infinity, 0, NaN, NaN],
+  [Infinity, NaN, NaN, NaN, NaN],
+  [-Infinity, 0, 1, 0, NaN],
+  [-Infinity, 1, -Infinity, 1, NaN],
+  [-Infinity, 2, Infinity, -Infinity, NaN],
+  [-Infinity, 3, -Infinity, Infinity, NaN],
+  [-Infinity, 0.5, Infinity, 0, NaN],
+  [-Infinity, -1, -0, -0, NaN],
+  [-Infinity, -0.5, 0, -0, NaN],
+  [-Infinity, -2, 0, 0, NaN],
+  [-Infinity, Infinity, Infinity, Infinity, NaN],
+  [-Infinity, -Infinity, 0, NaN, NaN],
+  [-Infinity, NaN, NaN, NaN, NaN],
+  [NaN, 0, 1, 0, NaN],
+  [NaN, 1, NaN, 1, NaN],
+  [NaN, 2, NaN, NaN, NaN],
+  [NaN, 3, NaN, NaN, NaN],
+  [NaN, 0.5, NaN, NaN, NaN],
+  [NaN, -1, NaN, NaN, NaN],
+  [NaN, -0.5, NaN, NaN, NaN],
+  [NaN, -2, NaN, NaN, NaN],
+  [NaN, Infinity, NaN, NaN, NaN],
+  [NaN, -Infinity, NaN, NaN, NaN],
+  [NaN, NaN, NaN, NaN, NaN],
+];
+
+for (const dtype of DTYPES) {
+  Deno.test(`pow and its gradients agree with PyTorch on edge values in ${dtype}`, () => {
+    const close = (x: number, y: number) =>
+      Object.is(x, y) || x === y ||
+      (Number.isFinite(y) && Math.abs(x - y) <= (dtype === "float32" ? 1e-6 : 1e-15) * Math.abs(y));
+    const wrong: string[] = [];
+    for (const [a, b, value, da, db] of POW_EDGES) {
+      const base = tensor([a], [1], dtype), exponent = tensor([b], [1], dtype);
+      const g = grad((t: { a: Tensor; b: Tensor }) => op.sum(op.pow(t.a, t.b)))({ a: base, b: exponent });
+      const ours = [op.pow(base, exponent).data[0], g.a.data[0], g.b.data[0]];
+      if (!ours.every((v, i) => close(v, [value, da, db][i]))) {
+        wrong.push(`pow(${a}, ${b}): [value, ∂a, ∂b] is [${ours}], PyTorch's [${[value, da, db]}]`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+}

@@ -45,7 +45,7 @@ interface LossFixture {
 }
 
 const arbReduction = fc.constantFrom("mean", "sum", "none", undefined);
-const arbBatchClasses = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }));
+const arbBatchClasses = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 }));
 
 /** Labels of one of the two accepted shapes. */
 function arbLabels(batch: number, classes: number): fc.Arbitrary<Tensor> {
@@ -359,6 +359,39 @@ for (const { name } of registry.list("loss")) {
       { numRuns: RUNS, seed: 23 },
     );
   });
+
+  Deno.test(`loss "${name}" refuses targets that would only broadcast to the predictions`, () => {
+    // Predictions [3, 2] of 0.5 and targets of 1: valid values for every built-in loss (a probability, a
+    // sign, a class label). Shapes that merely broadcast are refused, never summed over silently.
+    const loss = make(name, {});
+    const predictions = tensor([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [3, 2]);
+    const labelShapes = fixture.unreduced === "sample" ? [[3], [3, 1]] : [];
+    const valid = fixture.unreduced === "sample" ? tensor([1, 0, 1]) : tensor([1, 1, 1, 1, 1, 1], [3, 2]);
+    assert.doesNotThrow(() => loss(predictions, valid));
+    for (const shape of [[], [1], [2], [1, 2], [3, 1], [1, 3, 2], [6], [2, 3]]) {
+      if (labelShapes.some((s) => s.join() === shape.join())) continue;
+      const targets = tensor(Array(sizeOf(shape)).fill(1), shape);
+      assert.throws(() => loss(predictions, targets), RangeError, `targets of shape [${shape}]`);
+    }
+  });
+
+  if (fixture.unreduced === "sample") {
+    Deno.test(`loss "${name}" needs at least two classes: one output unit is refused, not a loss of 0`, () => {
+      // One output unit and labels 0..2 once gave a loss of exactly 0 every epoch: a [3, 1] target has the
+      // predictions' shape, so it was read as probabilities, and the log-softmax of one logit is 0.
+      const loss = make(name, {});
+      const predictions = tensor([[0.3], [-1.2], [2]]);
+      for (const targets of [tensor([[0], [1], [2]]), tensor([0, 1, 2]), tensor([0, 0, 0]), tensor([[1], [1], [1]])]) {
+        assert.throws(
+          () => loss(predictions, targets),
+          new RegExp(
+            `Cannot compute loss "${name}" as predictions must be logits of shape \\[batch, classes\\] with at least 2 classes: current shape is \\[3,1\\]`,
+          ),
+          `targets ${targets}`,
+        );
+      }
+    });
+  }
 
   for (const dtype of DTYPES) {
     Deno.test(`loss "${name}" gives a finite loss and gradient on edge values in ${dtype}`, () => {

@@ -9,9 +9,9 @@ import { hvp as exactHvp, valueAndGrad } from "../core/autodiff.ts";
 import type { Layer, Loss, Optimizer, Regularizer, StateValue, UpdateContext } from "../core/interfaces.ts";
 import { add } from "../core/ops/mod.ts";
 import { Random, type RandomState } from "../core/random.ts";
-import { exclusiveMemory, recycle, Tensor, withScratch } from "../core/tensor.ts";
+import { exclusiveMemory, recycle, shapesEqual, Tensor, withScratch } from "../core/tensor.ts";
 import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../core/tree.ts";
-import { findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
+import { allFinite, findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
 import type { History } from "./history.ts";
 import { gaussNewtonVp } from "./minimize.ts";
 
@@ -59,6 +59,10 @@ export interface StepInput {
   donateParams?: boolean;
   /** Whether to measure the gradient's norm per layer (before the update, which may reuse its buffers). */
   gradientNorms?: boolean;
+  /** How errors name the optimizer: `optimizer "adam"`. @default {"the optimizer"} */
+  optimizerName?: string;
+  /** How errors name each regularizer: `regularizer "l2"`. @default {`regularizer <i>`} */
+  regularizerNames?: readonly string[];
 }
 
 /** What one update gives. */
@@ -134,6 +138,38 @@ function detach(tree: Tree): Tree {
   return treeMap((t) => (t._node === null ? t : new Tensor(t.data, t.shape)), tree);
 }
 
+function describeTensor(t: Tensor): string {
+  return `shape [${t.shape}] (${t.dtype})`;
+}
+
+/**
+ * Checks that a plugin's result has exactly the parameters' structure, shapes and dtypes: an update of
+ * the wrong shape would otherwise broadcast silently (a scalar for a matrix).
+ */
+function checkLikeParams(params: Tree, result: Tree, what: string, where: string): void {
+  const expected = flattenTree(params);
+  let got: [string, Tensor][];
+  try {
+    got = flattenTree(result);
+  } catch (e) {
+    fail(`${what} at ${where}, which is not a tree of tensors: ${(e as Error).message}`);
+  }
+  const byPath = new Map(got!);
+  for (const [path, p] of expected) {
+    const u = byPath.get(path);
+    if (u === undefined) fail(`${what} with nothing for parameter "${path}" (${describeTensor(p)}) at ${where}`);
+    if (u!.dtype !== p.dtype || !shapesEqual(u!.shape, p.shape)) {
+      fail(
+        `${what} of ${describeTensor(u!)} for parameter "${path}" of ${
+          describeTensor(p)
+        } at ${where}: each must have its parameter's shape and dtype exactly (no broadcasting)`,
+      );
+    }
+    byPath.delete(path);
+  }
+  if (byPath.size > 0) fail(`${what} with "${[...byPath.keys()][0]}", which is not a parameter, at ${where}`);
+}
+
 function describeFiniteBlowup(loss: number, output: Tensor, params: Tree): string {
   let out = 0, big = 0, where = "";
   for (const v of output.data) out = Math.max(out, Math.abs(v));
@@ -164,8 +200,9 @@ function describeFiniteBlowup(loss: number, output: Tensor, params: Tree): strin
  *
  * @param input The model, plugins, states, batch and position.
  * @returns The new parameters and states, the batch's loss, outputs and gradient.
- * @throws {NonFiniteError} When the loss or the gradient is not finite.
- * @throws {RangeError} When the loss is not a scalar.
+ * @throws {NonFiniteError} When the loss, the gradient or the new parameters are not finite.
+ * @throws {RangeError} When the loss is not a scalar, or the optimizer's updates (or a projection's
+ *   parameters) do not have the parameters' shapes and dtypes exactly.
  *
  * @example
  * ```ts
@@ -257,16 +294,30 @@ export function _trainStep(input: StepInput): StepOutput {
       return treeMap((a, b) => add(a, b!), gn, exactHvp(penalties, p, v));
     },
   };
+  const optimizerName = input.optimizerName ?? "the optimizer";
   let params: Tree, optState: StateValue;
   if (input.optimizer.step !== undefined && donateParams === donateState) {
     // One pass where the optimizer has one (Adam's fused step); `donate` covers the parameters too.
     ({ params, state: optState } = input.optimizer.step(grad, input.optState, input.params, context));
+    checkLikeParams(input.params, params, `${optimizerName} returned parameters`, input.where);
   } else {
     const update = input.optimizer.update(grad, input.optState, input.params, context);
+    checkLikeParams(input.params, update.updates, `${optimizerName} returned an update`, input.where);
     const inPlace = donateParams && disjoint(input.params, update.state, ...others);
     params = applyUpdates(input.params, update.updates, { donate: inPlace });
     optState = update.state;
   }
+  // Nothing non-finite is ever committed (to the next step, an epoch's record or a checkpoint): a NaN or
+  // infinite parameter stops the run here, naming who made it, and the last checkpoint stays the last good one.
+  const checkFinite = (who: string) => {
+    if (allFinite(params)) return;
+    const bad = findNonFinite(params)!;
+    throw failure(
+      `Cannot train as ${who} made parameter "${bad.path}" ${bad.value} at ${input.where} (element ${bad.index}; the loss ${lossValue} and the gradient were finite): the run stops before anything non-finite is saved`,
+      bad.path,
+    );
+  };
+  checkFinite(optimizerName);
   // The optimizer has consumed the donated gradient: unless its new state or the parameters kept some of it,
   // its buffers go back to the allocator for the next step's gradient.
   if (donateState && disjoint(grad, optState, params, ...others)) recycle(treeLeaves(grad));
@@ -274,8 +325,11 @@ export function _trainStep(input: StepInput): StepOutput {
   regularizers.forEach((r, i) => {
     if (!r.project) return;
     const projected = r.project(params, regStates[i], { step: input.step + 1, learningRate: input.learningRate });
+    const name = input.regularizerNames?.[i] ?? `regularizer ${i}`;
+    checkLikeParams(input.params, projected.params, `${name} returned projected parameters`, input.where);
     params = projected.params;
     regStates[i] = projected.state;
+    checkFinite(`the projection of ${name}`);
   });
   return {
     params,

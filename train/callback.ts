@@ -34,7 +34,7 @@ export interface TrainContext {
   readonly params: Tree;
   /** The current layer state. */
   readonly state: Tree;
-  /** The records so far (including those restored from a checkpoint). */
+  /** The records of this call's epochs so far (after a resume, those since the checkpoint). */
   readonly history: History;
   /** The run's configuration as JSON (as stored in checkpoints). */
   readonly config: Readonly<Record<string, unknown>>;

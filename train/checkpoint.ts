@@ -10,9 +10,8 @@ import type { Tensor } from "../core/tensor.ts";
 import type { Tree } from "../core/tree.ts";
 import { _joinTree, _splitTree } from "./_named_tree.ts";
 import type { EarlyStoppingState } from "./early_stopping.ts";
-import type { History } from "./history.ts";
 import { crc32 } from "./io/_crc32.ts";
-import { writeFileAtomic, type WriteFileAtomicOptions } from "./io/atomic_write.ts";
+import { syncFolder, writeFileAtomic, type WriteFileAtomicOptions } from "./io/atomic_write.ts";
 import { decodeSafetensors, encodeSafetensors } from "./io/safetensors.ts";
 import { decodeState, encodeState, type JsonValue } from "./serialize.ts";
 
@@ -42,8 +41,6 @@ export interface TrainerSnapshot {
   rng: { batches: RandomState; layers: RandomState };
   /** Early stopping's progress and the best epoch's weights, or `null` without early stopping. */
   earlyStopping: (EarlyStoppingState & { bestParams: Tree | null; bestState: Tree | null }) | null;
-  /** The records so far. */
-  history: History;
   /** An adaptive learning-rate schedule's state (`reduce-on-plateau`); `null` or absent without one. */
   scheduler?: StateValue;
   /** The run's configuration (JSON), to check that a resumed run matches. */
@@ -74,14 +71,24 @@ function hex(n: number): string {
  *   paths (`0.weight`), F32/F64 as trained; readable by PyTorch's `safetensors`;
  * - `state-<epoch>-<crc>.safetensors`: optimizer and regularizer states, layer
  *   state and early stopping's best weights;
- * - `checkpoint.json`: epoch, step, RNG states, history, configuration, the
- *   structure of the states, and each file's size and CRC-32.
+ * - `checkpoint.json`: epoch, step, RNG states, configuration, the structure
+ *   of the states, and each file's size and CRC-32.
  *
- * Each file goes to a temporary file that is renamed into place; the two data
- * files get new names (epoch and checksum), and `checkpoint.json` is renamed
- * last, which commits the checkpoint. A crash at any point leaves the previous
- * `checkpoint.json` and the files it names intact; superseded files are
- * removed after the commit. Needs `--allow-read` and `--allow-write` on the folder.
+ * A checkpoint holds what resuming needs and no more: not the history of
+ * metrics, which the metrics log keeps (`jsonlLogger`, `csvLogger`, appended to
+ * once per epoch), so that its size, and the time a save takes, do not grow
+ * with the number of epochs.
+ *
+ * Each file goes to a temporary file that is flushed to disk and renamed into
+ * place, and the folder is flushed after each rename (as SQLite and LevelDB
+ * do); the two data files get new names (epoch and checksum), and
+ * `checkpoint.json` is renamed last, which commits the checkpoint. A crash of
+ * the process at any point leaves the previous `checkpoint.json` and the files
+ * it names intact; so does a power loss, on a file system that honours `fsync`
+ * (ext4, XFS, APFS, NTFS…; not a disk that lies about its write cache): once
+ * this resolves, the new checkpoint survives it. Superseded files are removed
+ * only after the commit is durable. Needs `--allow-read` and `--allow-write` on
+ * the folder (and `--allow-read` on its parent, flushed when the folder is new).
  *
  * @param dir The checkpoint folder (created if missing).
  * @param snapshot The run's state, from the trainer (`context.snapshot()`).
@@ -100,7 +107,7 @@ function hex(n: number): string {
  * await saveCheckpoint(dir, {
  *   epoch: 3, step: 30, time: 1.5, params: [{ weight: tensor([[0.25]]) }], state: [{}],
  *   optimizerState: { step: 30, buffer: null }, regularizerStates: [], rng: { batches: rng, layers: rng },
- *   earlyStopping: null, history: { epochs: [], steps: [] }, config: { seed: 0 }, stopReason: null,
+ *   earlyStopping: null, config: { seed: 0 }, stopReason: null,
  * });
  * const back = await loadCheckpoint(dir);
  * assert.equal(back.epoch, 3);
@@ -113,7 +120,16 @@ export async function saveCheckpoint(
   snapshot: TrainerSnapshot,
   options: SaveCheckpointOptions = {},
 ): Promise<void> {
+  const existed = await Deno.stat(dir).then(() => true, (e) => {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  });
   await Deno.mkdir(dir, { recursive: true });
+  // A new folder's own entry must be durable too, or a power loss could take the whole checkpoint with it.
+  if (!existed) {
+    const path = dir.replace(/[\\/]+$/, ""), cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+    await syncFolder(cut === -1 ? "." : path.slice(0, Math.max(cut, 1)));
+  }
   const params = _splitTree(snapshot.params, "params");
   const es = snapshot.earlyStopping;
   const trainer = encodeState({
@@ -128,7 +144,6 @@ export async function saveCheckpoint(
       bestState: es.bestState as StateValue,
     },
     rng: snapshot.rng as unknown as StateValue,
-    history: snapshot.history as unknown as StateValue,
     scheduler: snapshot.scheduler ?? null,
     config: snapshot.config as StateValue,
     stopReason: snapshot.stopReason,
@@ -252,7 +267,6 @@ export async function loadCheckpoint(dir: string): Promise<TrainerSnapshot> {
       bestParams: es.bestParams as Tree | null,
       bestState: es.bestState as Tree | null,
     },
-    history: t.history as unknown as History,
     scheduler: t.scheduler ?? null,
     config: t.config as Record<string, unknown>,
     stopReason: t.stopReason as string | null,

@@ -3,7 +3,11 @@ import { Random } from "../core/random.ts";
 import { type Tensor, tensor } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type TrainerSnapshot } from "./checkpoint.ts";
+import { fileSystemCalls, strace } from "../tests/_file_system_calls.ts";
+import { checkpoints } from "./callbacks/checkpoints.ts";
+import { xor } from "./data/xor.ts";
 import { readSafetensors } from "./io/safetensors.ts";
+import { train } from "./train.ts";
 
 function snapshot(epoch: number, value: number): TrainerSnapshot {
   const rng = new Random(epoch).getState();
@@ -21,7 +25,6 @@ function snapshot(epoch: number, value: number): TrainerSnapshot {
     regularizerStates: [null, { mask: tensor([1, 0]) }],
     rng: { batches: rng, layers: new Random(epoch + 100).getState() },
     earlyStopping: { best: value, bestEpoch: epoch, wait: 0, bestParams: null, bestState: null },
-    history: { epochs: [{ epoch, step: epoch * 10, loss: value, time: 1 }], steps: [] },
     config: { seed: 3, batching: "full" },
     stopReason: null,
   };
@@ -55,7 +58,6 @@ Deno.test("saveCheckpoint() and loadCheckpoint() round-trip a snapshot exactly",
     assertSameTree(opt.buffer, (s.optimizerState as { buffer: Tree }).buffer);
     assert.deepEqual(back.regularizerStates[0], null);
     assert.deepEqual(back.rng, s.rng);
-    assert.deepEqual(back.history, s.history);
     assert.deepEqual({ ...back.earlyStopping }, { ...s.earlyStopping });
     assert.deepEqual(back.config, s.config);
     assert.equal(back.epoch, 4);
@@ -168,4 +170,72 @@ Deno.test("saveCheckpoint() keeps the best weights of early stopping", async () 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a checkpoint holds no history: checkpoint.json keeps its size however many epochs were run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const sizes: number[] = [];
+    await train({
+      model: { name: "dense", units: 1 },
+      loss: "mse",
+      optimizer: "sgd",
+      data: xor(),
+      batching: "full",
+      epochs: 300,
+      recordSteps: true,
+      callbacks: [checkpoints({ dir }), {
+        onEpochEnd: async () => void sizes.push((await Deno.stat(`${dir}/${CHECKPOINT_FILE}`)).size),
+      }],
+    });
+    // The epoch, the step and the time take a few more digits; nothing else grows.
+    assert.ok(
+      sizes[299] - sizes[9] < 32,
+      `checkpoint.json grew from ${sizes[9]} bytes at epoch 10 to ${sizes[299]} at 300`,
+    );
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/${CHECKPOINT_FILE}`));
+    assert.equal(JSON.stringify(json).includes('"history"'), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "saveCheckpoint() makes each file durable before the commit, and the commit before removing the old files",
+  ignore: !strace,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const script = `
+        import { saveCheckpoint } from "${new URL("./checkpoint.ts", import.meta.url).href}";
+        import { Random } from "${new URL("../core/random.ts", import.meta.url).href}";
+        import { tensor } from "${new URL("../core/tensor.ts", import.meta.url).href}";
+        const rng = new Random(1).getState();
+        for (const epoch of [1, 2]) {
+          await saveCheckpoint("${dir}/ckpt", {
+            epoch, step: epoch, time: 1, params: { w: tensor([epoch]) }, state: {}, optimizerState: null,
+            regularizerStates: [], rng: { batches: rng, layers: rng }, earlyStopping: null, config: {}, stopReason: null,
+          });
+        }`;
+      const calls = await fileSystemCalls(script, dir);
+      const text = calls.join("\n");
+      const renames = calls.flatMap((c, i) => (c.startsWith("rename(") ? [i] : []));
+      assert.equal(renames.length, 6, text);
+      for (const i of renames) {
+        const [, from] = /^rename\(([^,]+), /.exec(calls[i])!;
+        assert.equal(calls[i - 1], `fsync(${from})`, `the file is flushed before it is renamed:\n${text}`);
+        assert.equal(calls[i + 1], "fsync(<dir>/ckpt)", `the folder is flushed after the rename:\n${text}`);
+      }
+      // The new folder's own entry is flushed before the first commit.
+      const firstCommit = calls.findIndex((c) => /, <dir>\/ckpt\/checkpoint\.json\)$/.test(c));
+      assert.ok(calls.indexOf("fsync(<dir>)") !== -1 && calls.indexOf("fsync(<dir>)") < firstCommit, text);
+      // Epoch 1's files go only once epoch 2's checkpoint.json is renamed into place and flushed.
+      const commit = calls.findLastIndex((c) => /, <dir>\/ckpt\/checkpoint\.json\)$/.test(c));
+      const unlinks = calls.flatMap((c, i) => (/^unlink\(<dir>\/ckpt\/(weights|state)-000001-/.test(c) ? [i] : []));
+      assert.equal(unlinks.length, 2, text);
+      assert.ok(unlinks.every((i) => i > commit + 1), text);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

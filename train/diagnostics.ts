@@ -96,8 +96,45 @@ export function findNonFinite(tree: Tree): NonFiniteValue | null {
 }
 
 /**
- * The error `train` throws when the loss or a gradient stops being finite:
- * the run stops at once (not after an epoch of NaN) and says where.
+ * Whether every element of a tree is finite: one multiply-add per element
+ * (v·0 is 0 for a finite v, NaN otherwise), fast enough to run after every
+ * update (tens of µs for 100 000 parameters); {@linkcode findNonFinite} then
+ * says where.
+ *
+ * @param tree The tree.
+ * @returns `true` when no element is NaN or infinite.
+ *
+ * @example
+ * ```ts
+ * import { allFinite } from "./diagnostics.ts";
+ * import { tensor } from "../core/tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(allFinite({ a: tensor([1, -1e308]) }), true);
+ * assert.equal(allFinite({ a: tensor([1]), b: tensor([Infinity]) }), false);
+ * ```
+ */
+export function allFinite(tree: Tree): boolean {
+  for (const [, t] of flattenTree(tree)) {
+    const data = t.data, n = data.length;
+    // Four independent sums, so that the additions need not wait for one another (about twice as fast).
+    let a = 0, b = 0, c = 0, d = 0, i = 0;
+    for (; i + 3 < n; i += 4) {
+      a += data[i] * 0;
+      b += data[i + 1] * 0;
+      c += data[i + 2] * 0;
+      d += data[i + 3] * 0;
+    }
+    for (; i < n; i++) a += data[i] * 0;
+    if (a + b + c + d !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The error `train` throws when the loss, a gradient or a parameter stops
+ * being finite: the run stops at once (not after an epoch of NaN, and before
+ * anything non-finite is checkpointed) and says where.
  *
  * @example Catch it and look at the history so far
  * ```ts

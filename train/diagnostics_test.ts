@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { tensor } from "../core/tensor.ts";
-import { findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
+import { allFinite, findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
 
 Deno.test("gradientNorms() groups parameters by layer and takes the Euclidean norm over them", () => {
   const norms = gradientNorms({ enc: [{ weight: tensor([[1, 2]]), bias: tensor([2]) }], head: { w: tensor([-3, 4]) } });
@@ -23,4 +23,18 @@ Deno.test("NonFiniteError is a RangeError carrying the step, epoch, path and his
   assert.ok(e instanceof RangeError);
   assert.equal(e.name, "NonFiniteError");
   assert.deepEqual([e.step, e.epoch, e.path], [3, 1, "0.w"]);
+});
+
+Deno.test("allFinite() finds a NaN or an infinity wherever it is, in float32 and float64", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const length of [1, 3, 4, 5, 9]) {
+      for (let at = 0; at < length; at++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const values = Array.from({ length }, (_, i) => (i === at ? bad : i - 1.5));
+          assert.equal(allFinite({ a: tensor([1], [1], dtype), b: tensor(values, [length], dtype) }), false);
+        }
+      }
+      assert.equal(allFinite([tensor(Array.from({ length }, (_, i) => -3e38 + i), [length], dtype)]), true);
+    }
+  }
 });

@@ -107,7 +107,10 @@ export interface TrainResult {
   state: Tree;
   /** The optimizer's final state. */
   optimizerState: StateValue;
-  /** Per-epoch (and, with `recordSteps`, per-step) records. */
+  /**
+   * Per-epoch (and, with `recordSteps`, per-step) records of the epochs this call ran: after a resume,
+   * those after the checkpoint (the earlier ones are in the run's metrics log, as with Keras's `History`).
+   */
   history: History;
   /** Completed epochs (including those before a resume). */
   epochs: number;
@@ -157,6 +160,27 @@ function specName(spec: unknown, fallback: string): string {
   if (typeof spec === "string") return spec;
   const name = (spec as { name?: unknown } | null)?.name;
   return typeof name === "string" && typeof spec === "object" ? name : fallback;
+}
+
+/**
+ * A spec as canonical JSON, to compare: a bare name is `{ name }` (at the top and in arrays: layers,
+ * regularizers), keys are sorted; `null` when it holds an instance (JSON `null`), which cannot be compared.
+ */
+function canonicalSpec(value: unknown): string | null {
+  let instance = false;
+  const canonical = (v: unknown, asSpec: boolean): unknown => {
+    if (v === null || v === undefined) {
+      instance ||= asSpec && v === null;
+      return null;
+    }
+    if (typeof v === "string") return asSpec ? { name: v } : v;
+    if (Array.isArray(v)) return v.map((item) => canonical(item, true));
+    if (typeof v !== "object") return v;
+    const record = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, canonical(record[k], false)]));
+  };
+  const text = JSON.stringify(canonical(value, value !== null));
+  return instance ? null : text;
 }
 
 /** A plugin spec as the checkpoint's JSON records it: the spec, a name, or `null` for an instance. */
@@ -212,14 +236,20 @@ async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | 
  * an adaptive schedule (`reduce-on-plateau`) sees the monitored value, early
  * stopping is updated, and callbacks run (progress bar, loggers, checkpoints).
  * On a terminal a progress bar is shown unless `progress: false`. Everything random derives from `seed`, so a run is
- * reproducible, and `resume` continues a checkpointed run bit for bit.
+ * reproducible, and `resume` continues a checkpointed run bit for bit (its
+ * `history` then starts after the checkpoint: a checkpoint holds what resuming
+ * needs, and the metrics loggers keep the records of the whole run).
  *
- * A non-finite loss or gradient stops the run at once with a
- * `NonFiniteError` (see `diagnostics.ts`) naming the step and the parameter.
+ * A non-finite loss, gradient or updated parameter stops the run at once
+ * with a `NonFiniteError` (see `diagnostics.ts`) naming the step, the
+ * parameter and, for a parameter, the optimizer (or the regularizer's
+ * projection) that made it so: nothing non-finite reaches an epoch's record
+ * or a checkpoint. An optimizer's updates must have the parameters' shapes
+ * and dtypes exactly (a `RangeError` names the optimizer and the parameter).
  *
  * @param options See {@linkcode TrainOptions}.
  * @returns The trained parameters, history and more; see {@linkcode TrainResult}.
- * @throws {NonFiniteError} When the loss or a gradient becomes NaN or infinite.
+ * @throws {NonFiniteError} When the loss, a gradient or a parameter becomes NaN or infinite.
  * @throws {TypeError | RangeError} For a bad option, naming it.
  *
  * @example XOR with a small sigmoid network
@@ -324,6 +354,9 @@ interface Run {
   regularizers: Regularizer[];
   /** Each regularizer's name, the prefix of what it reports. */
   regLabels: string[];
+  /** How errors name the optimizer (`optimizer "adam"`) and the regularizers. */
+  optimizerName: string;
+  regularizerNames: string[];
   hasPenalty: boolean;
   trainSet: Dataset;
   validation: Dataset | null;
@@ -616,7 +649,28 @@ function resolvePlugins(
   if (!Array.isArray(regSpecs)) throw new TypeError("Cannot train as regularizers must be an array");
   const regularizers = regSpecs.map((r) => resolvePlugin(registry, "regularizer", r, isRegularizer) as Regularizer);
   const regLabels = regSpecs.map((r, i) => specName(r, `regularizer${i}`));
-  return { model, loss, optimizer, learningRateAt, adaptive, regularizers, regSpecs, regLabels };
+  // How errors name the plugins: by their registered name, or as an instance the caller made.
+  const optimizerName = typeof options.optimizer === "object" && options.optimizer !== null &&
+      isOptimizer(options.optimizer as object)
+    ? "the optimizer"
+    : `optimizer "${specName(options.optimizer, "")}"`;
+  const regularizerNames = regSpecs.map((r, i) =>
+    typeof r === "string" || (typeof r === "object" && r !== null && !isRegularizer(r as object))
+      ? `regularizer "${specName(r, "")}"`
+      : `regularizer ${i}`
+  );
+  return {
+    model,
+    loss,
+    optimizer,
+    optimizerName,
+    learningRateAt,
+    adaptive,
+    regularizers,
+    regularizerNames,
+    regSpecs,
+    regLabels,
+  };
 }
 
 /** The record keys a run writes every epoch (a record-valued metric's keys start with its name and a dot). */
@@ -672,6 +726,15 @@ function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
       );
     }
   }
+  // The plugins too: another optimizer would read this one's state (and fail, or train on silently), another
+  // loss, model or schedule would make the continuation a different run. Specs are compared as JSON, a bare
+  // name meaning { name }; one given as an instance (JSON null) cannot be compared and is taken on trust.
+  for (const key of ["model", "loss", "optimizer", "regularizers", "scheduler"] as const) {
+    const was = canonicalSpec(snap.config?.[key]), now = canonicalSpec(run.config[key]);
+    if (was !== null && now !== null && was !== now) {
+      fail(`resuming needs the same ${key} as the checkpoint: the checkpoint has ${was}, this run ${now}`);
+    }
+  }
   if (JSON.stringify(snap.config?.inputShape) !== JSON.stringify(run.inputShape)) {
     fail(`the checkpoint's inputs have shape [${snap.config?.inputShape}] but the data's have [${run.inputShape}]`);
   }
@@ -690,7 +753,7 @@ function restore(run: Run, progress: Progress, snap: TrainerSnapshot): void {
   progress.timeOffset = snap.time;
   run.batchRng.setState(snap.rng.batches);
   run.layerRng.setState(snap.rng.layers);
-  progress.history = { epochs: [...snap.history.epochs], steps: [...snap.history.steps] };
+  // The history starts afresh: the epochs before the checkpoint are in the metrics log, not in the checkpoint.
   if (run.earlyStopping !== null && snap.earlyStopping !== null) {
     const es = snap.earlyStopping;
     progress.esState = { best: es.best, bestEpoch: es.bestEpoch, wait: es.wait };
@@ -754,7 +817,6 @@ function trainContext(run: Run, progress: Progress, elapsed: () => number): Trai
         earlyStopping: es === null
           ? null
           : { ...progress.esState, bestParams: progress.best?.params ?? null, bestState: progress.best?.state ?? null },
-        history: { epochs: [...progress.history.epochs], steps: [...progress.history.steps] },
         scheduler: progress.scheduleState,
         config: run.config,
         stopReason: progress.stopRequest ?? progress.stopReason,
@@ -818,6 +880,8 @@ function trainBatch(run: Run, progress: Progress, indices: Int32Array, totals: E
     donate: !progress.stateShared,
     donateParams: !progress.paramsShared,
     gradientNorms: run.gradientNorms,
+    optimizerName: run.optimizerName,
+    regularizerNames: run.regularizerNames,
   });
   progress.params = r.params;
   progress.layerState = r.layerState;

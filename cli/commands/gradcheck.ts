@@ -27,7 +27,7 @@ eps 1e-6, atol 1e-5, rtol 1e-3, as PyTorch's gradcheck) on small random
 inputs kept away from kinks. Exit 0 when it matches, 1 when it does not.
 
   layer        d/d(params, input) of Σ r ⊙ layer(params, x), x: [4, ...input-shape]
-  loss         d/d(predictions) of loss(predictions, targets), with one-hot, then ±1 targets
+  loss         d/d(predictions) of loss(predictions, targets), with one-hot, class-label, then ±1 targets
   regularizer  d/d(params) of its penalty
 
 Flags:
@@ -87,6 +87,12 @@ function lossCheck(loss: Loss, rng: Random): Check {
       4,
       3,
     ]),
+  });
+  // The same classes as integer labels (multiclass hinge takes no one-hot targets).
+  candidates.push({
+    label: "class labels",
+    predictions: candidates[0].predictions,
+    targets: new Tensor(Float64Array.from(classes), [4]),
   });
   // ±1 targets with margins away from 1 (hinge).
   candidates.push({

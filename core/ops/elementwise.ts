@@ -451,8 +451,11 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * `aᵇ`, elementwise with broadcasting. The gradient with respect to the
- * exponent is `aᵇ·ln a`, taken as 0 where `a = 0` and `b ≥ 0` (PyTorch's rule).
+ * `aᵇ`, elementwise with broadcasting, with C's (and PyTorch's) edge values:
+ * `a⁰ = 1` and `1ᵇ = 1` for every `a` and `b` (NaN included), `(−1)^±∞ = 1`.
+ * The gradients follow PyTorch's rules: with respect to the base `b·aᵇ⁻¹`,
+ * taken as 0 where `b = 0` (so `pow(0, 0)` and `pow(NaN, 0)` give 0, not NaN);
+ * with respect to the exponent `aᵇ·ln a`, taken as 0 where `a = 0` and `b ≥ 0`.
  *
  * @param a The base.
  * @param b The exponent.
@@ -472,9 +475,16 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     "pow",
     a,
     b,
-    (g, a, b) => mul(g, mul(b, pow(a, sub(b, 1)))),
+    (g, a, b) => {
+      // b·aᵇ⁻¹ is 0·0⁻¹ = NaN at a = 0, b = 0 (and 0·NaN at a = NaN): there the derivative is 0, and the
+      // exponent is 1, not −1, so that no infinity enters the graph. Elsewhere b·aᵇ⁻¹ stands as it is, so
+      // that its own derivative with respect to b (second order, at b = 0 too) is right.
+      const masked = mul(equal(b, 0), sub(1, mul(equal(a, a), sub(1, equal(a, 0)))));
+      return mul(g, where(masked, 0, mul(b, pow(a, where(masked, 1, sub(b, 1))))));
+    },
     (g, a, b, out) => {
-      const zeroBase = mul(equal(a, 0), sub(1, less(b, 0)));
+      // b ≥ 0 is false for NaN, so pow(0, NaN) keeps its NaN gradient (PyTorch's rule: a = 0 and b ≥ 0).
+      const zeroBase = mul(equal(a, 0), add(greater(b, 0), equal(b, 0)));
       return mul(g, where(zeroBase, 0, mul(out, log(a))));
     },
   );

@@ -50,7 +50,21 @@ const OPTIONAL_SYMBOLS = {
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
 
-const CANDIDATES: Record<string, readonly string[]> = {
+/**
+ * Where OpenBLAS is looked for, in order, by operating system (`Deno.build.os`):
+ * the loader's search by name first, then the usual install paths. A run that
+ * grants `--allow-ffi` for the absolute paths only (as `deno task gradflow`
+ * does) loads the first of those that exists.
+ *
+ * @example
+ * ```ts
+ * import { OPENBLAS_CANDIDATES } from "./blas.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(OPENBLAS_CANDIDATES.linux.includes("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"));
+ * ```
+ */
+export const OPENBLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
   linux: [
     "libopenblas.so.0",
     "libopenblas.so",
@@ -74,8 +88,8 @@ type Library = Deno.DynamicLibrary<typeof SYMBOLS & typeof OPTIONAL_SYMBOLS>;
 const loaded = new Map<string, Library>();
 
 function open(owner: string, library: string | undefined): Library {
-  const names = library === undefined ? CANDIDATES[Deno.build.os] ?? CANDIDATES.linux : [library];
-  const failures: string[] = [];
+  const names = library === undefined ? OPENBLAS_CANDIDATES[Deno.build.os] ?? OPENBLAS_CANDIDATES.linux : [library];
+  const failures: string[] = [], refused: string[] = [];
   for (const name of names) {
     const cached = loaded.get(name);
     if (cached !== undefined) return cached;
@@ -84,15 +98,18 @@ function open(owner: string, library: string | undefined): Library {
       loaded.set(name, lib);
       return lib;
     } catch (error) {
-      if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-        throw new TypeError(
-          `Cannot create ${owner} as loading a native library needs the --allow-ffi permission (add --allow-ffi to the deno command that runs the program: deno run --allow-ffi …): current value is ${
-            JSON.stringify(name)
-          } without it`,
-        );
-      }
-      failures.push(`${name}: ${(error as Error).message}`);
+      // --allow-ffi may name the library's path only (as `deno task gradflow` does): a refused candidate
+      // (a bare name, another path) is skipped for the next one.
+      if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) refused.push(name);
+      else failures.push(`${name}: ${(error as Error).message}`);
     }
+  }
+  if (refused.length > 0) {
+    throw new TypeError(
+      `Cannot create ${owner} as loading a native library needs the --allow-ffi permission (add --allow-ffi to the deno command that runs the program: deno run --allow-ffi …): current value is ${
+        JSON.stringify(refused[0])
+      } without it`,
+    );
   }
   throw new TypeError(
     `Cannot create ${owner} as OpenBLAS could not be loaded (${INSTALL}; the default backend "js" needs nothing): current value is ${

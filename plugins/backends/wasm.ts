@@ -1,6 +1,7 @@
 /**
  * The WebAssembly SIMD backend as a plugin: a packed, register-tiled matrix
- * product compiled from `core/wasm/gemm.c`, a fused Adam step from
+ * product compiled from `core/wasm/gemm.c` (split across Web Workers where the
+ * engine shares WebAssembly memory with them), a fused Adam step from
  * `core/wasm/adam.c` and float32 elementwise kernels from
  * `core/wasm/elementwise.c`, and the TypeScript kernels for the rest. It is
  * the default backend where the engine supports WebAssembly SIMD.
@@ -8,10 +9,10 @@
  * @module
  */
 
-import type { Backend } from "../../core/backend.ts";
-import { createWasmBackend } from "../../core/backend_wasm.ts";
+import { createWasmBackend, type WasmBackend } from "../../core/backend_wasm.ts";
 import type { Plugin } from "../../core/interfaces.ts";
-import { checkBoolean, checkKeys } from "../../core/options.ts";
+import { checkBoolean, checkKeys, checkNumber } from "../../core/options.ts";
+import { defaultThreads, MAX_THREADS } from "../../core/wasm/thread_pool.ts";
 
 /** Options for {@linkcode wasm}. */
 export interface WasmOptions {
@@ -22,6 +23,15 @@ export interface WasmOptions {
    * rounding; the Adam step and the elementwise kernels are the same in both. @default {true}
    */
   relaxed?: boolean;
+  /**
+   * Threads that share the large matrix products, the calling thread
+   * included: an integer from 1 to 64. More than 1 starts `threads − 1` Web
+   * Workers on the first large product; where the engine cannot share
+   * WebAssembly memory with them (a browser page that is not cross-origin
+   * isolated, say) the backend uses 1. Results are the same, bit for bit, on
+   * any number of threads. @default {navigator.hardwareConcurrency}
+   */
+  threads?: number;
 }
 
 /**
@@ -46,11 +56,27 @@ export interface WasmOptions {
  * Each call to `wasm()` owns its own WebAssembly memory, which grows to the
  * largest call seen (a product's inputs, output and packed panels, an Adam
  * step's gradient and moments, or a 64 KB chunk per array of an elementwise
- * call) and is reused.
+ * call) and is reused; with threads, a second, shared one holds the products
+ * that are split.
  *
- * @param options `relaxed`.
- * @returns The backend, named "wasm".
- * @throws {TypeError} For an unknown option, a non-boolean `relaxed`, or an engine without WebAssembly SIMD.
+ * With `threads` above 1 (the default: the machine's logical cores), a
+ * product of at least 2¹⁹ multiply-adds is split into bands of output rows or
+ * columns, one per thread, run by Web Workers on the same memory and by the
+ * calling thread, which waits for the last band (`Atomics.wait`; on a
+ * browser's main thread, where that is not allowed, it spins). Each element
+ * is accumulated in the same order as on one thread, so results do not depend
+ * on the thread count. The workers start from inline source (no worker file
+ * to serve or bundle) and do not keep a Deno script from exiting. Shared
+ * WebAssembly memory needs `SharedArrayBuffer`: in a browser, a page served
+ * cross-origin isolated (`Cross-Origin-Opener-Policy: same-origin`,
+ * `Cross-Origin-Embedder-Policy: require-corp`); elsewhere the backend runs on
+ * the calling thread (its `threads` says 1).
+ *
+ * @param options `relaxed`, `threads`.
+ * @returns The backend, named "wasm", with the `threads` it uses.
+ * @throws {TypeError} For an unknown option, a non-boolean `relaxed`, a non-number `threads`, or an engine
+ *   without WebAssembly SIMD.
+ * @throws {RangeError} For `threads` that is not an integer from 1 to 64.
  *
  * @example Make it the active backend for a product, then restore the previous one
  * ```ts
@@ -69,12 +95,31 @@ export interface WasmOptions {
  *   setBackend(previous);
  * }
  * ```
+ *
+ * @example On one thread: the same bits as on two
+ * ```ts
+ * import { wasm } from "./wasm.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const one = wasm({ threads: 1 }), two = wasm({ threads: 2 });
+ * assert.equal(one.threads, 1);
+ * const a = Float32Array.from({ length: 256 * 300 }, (_, i) => Math.sin(i));
+ * const c1 = new Float32Array(256 * 256), c2 = new Float32Array(256 * 256);
+ * one.matmul(a, a, c1, 256, 256, 300, false, true);
+ * two.matmul(a, a, c2, 256, 256, 300, false, true);
+ * assert.deepEqual(c2, c1);
+ * ```
  */
-export function wasm(options: WasmOptions = {}): Backend {
+export function wasm(options: WasmOptions = {}): WasmBackend {
   const owner = 'backend "wasm"';
-  checkKeys(owner, options, ["relaxed"]);
+  checkKeys(owner, options, ["relaxed", "threads"]);
   const relaxed = checkBoolean(owner, "relaxed", options.relaxed, true);
-  return createWasmBackend(relaxed);
+  const threads = checkNumber(owner, "threads", options.threads, defaultThreads(), {
+    min: 1,
+    max: MAX_THREADS,
+    integer: true,
+  });
+  return createWasmBackend(relaxed, threads);
 }
 
 /** Registers {@linkcode wasm} as backend "wasm". */
@@ -84,7 +129,7 @@ const plugin: Plugin<"backend", WasmOptions> = {
   name: "wasm",
   description:
     "WebAssembly SIMD matrix product (packed, register-tiled), Adam step and float32 elementwise kernels; TypeScript for the rest.",
-  defaults: { relaxed: true },
+  defaults: { relaxed: true, threads: defaultThreads() },
   create: wasm,
 };
 export default plugin;

@@ -8,7 +8,7 @@ import type { Initializer, Layer, Plugin } from "../../core/interfaces.ts";
 import { linear } from "../../core/ops/fused.ts";
 import { matmul, relu, reshape, transpose } from "../../core/ops/mod.ts";
 import { checkBoolean, checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
-import type { DType, Tensor } from "../../core/tensor.ts";
+import { type DType, type Tensor, tensorTooLarge } from "../../core/tensor.ts";
 import { resolveInitializer } from "../initializers/mod.ts";
 
 /** Options for {@linkcode dense}. */
@@ -121,6 +121,13 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
       if (inputShape.length === 0 || inputs === 0) {
         throw new RangeError(
           `Cannot initialize ${owner} as the input must have at least one feature: current shape is [${inputShape}]`,
+        );
+      }
+      // Estimated before anything is allocated: units: 1e9 is refused at once, with the bytes it asks for.
+      const tooLarge = tensorTooLarge(inputs * units, dtype);
+      if (tooLarge !== null) {
+        throw new RangeError(
+          `Cannot initialize ${owner} as its weight [${inputs},${units}] (${dtype}) needs ${tooLarge}: current value of units is ${units}`,
         );
       }
       const drawn = init([inputs, units], rng, dtype);

@@ -229,3 +229,17 @@ Deno.test('dense({ weightLayout: "out-in" }) stores PyTorch\'s [units, inputs] w
     /weightLayout must be one of "in-out", "out-in"/,
   );
 });
+
+Deno.test("dense() with a weight too large to allocate refuses before allocating, giving the bytes requested", () => {
+  // 2 × 10⁹ float64 weights are 16 GB: refused at once, with nothing allocated, in float32 (8 GB) too.
+  for (const [dtype, bytes] of [["float64", 16000000000], ["float32", 8000000000]] as const) {
+    assert.throws(() => dense({ units: 1e9, dtype }).init([2], new Random(0)), {
+      name: "RangeError",
+      message: `Cannot initialize layer "dense" as its weight [2,1000000000] (${dtype}) needs ${bytes} bytes (${
+        (bytes / 2 ** 30).toFixed(1)
+      } GiB), more than the 4294967296 bytes (4 GiB) one tensor may take: current value of units is 1000000000`,
+    });
+  }
+  // At the limit or below, it initializes as usual.
+  assert.deepEqual(dense({ units: 3 }).init([2], new Random(0)).params.weight.shape, [2, 3]);
+});

@@ -9,13 +9,14 @@
 import { allocate, Tensor } from "../../core/tensor.ts";
 
 /**
- * Checks that the predictions are a tensor of logits of shape `[batch, classes]`.
+ * Checks that the predictions are a tensor of logits of shape `[batch, classes]`
+ * with at least two classes.
  *
  * @param owner Who is asking, e.g. `loss "multiclass-hinge"`.
  * @param logits The predictions.
  * @param targets The targets (only checked to be a tensor).
  * @throws {TypeError} When either is not a Tensor.
- * @throws {RangeError} When the logits are not of rank 2 with at least one class.
+ * @throws {RangeError} When the logits are not of rank 2 with at least two classes.
  *
  * @example
  * ```ts
@@ -24,15 +25,20 @@ import { allocate, Tensor } from "../../core/tensor.ts";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => checkLogits('loss "x"', tensor([1, 2]), tensor([0])), /\[batch, classes\]/);
+ * assert.throws(() => checkLogits('loss "x"', tensor([[1], [2]]), tensor([0, 1])), /at least 2 classes/);
  * ```
  */
 export function checkLogits(owner: string, logits: Tensor, targets: Tensor): void {
   if (!(logits instanceof Tensor) || !(targets instanceof Tensor)) {
     throw new TypeError(`Cannot compute ${owner} as predictions and targets must be Tensors`);
   }
-  if (logits.rank !== 2 || logits.shape[1] < 1) {
+  if (logits.rank !== 2 || logits.shape[1] < 2) {
+    // One class would make every loss 0 (the softmax of one logit is 1): a model with one output unit
+    // against labels 0..2, say, must fail here rather than train silently on nothing.
     throw new RangeError(
-      `Cannot compute ${owner} as predictions must be logits of shape [batch, classes]: current shape is [${logits.shape}]`,
+      `Cannot compute ${owner} as predictions must be logits of shape [batch, classes] with at least 2 classes: current shape is [${logits.shape}]${
+        logits.rank === 2 ? " (one output unit: give the last layer one unit per class)" : ""
+      }`,
     );
   }
 }

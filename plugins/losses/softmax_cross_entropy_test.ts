@@ -65,7 +65,7 @@ Deno.test("softmaxCrossEntropy() throws RangeError for logits that are not [batc
   assert.throws(() => softmaxCrossEntropy()(tensor([1, 2]), tensor([0])), {
     name: "RangeError",
     message:
-      'Cannot compute loss "softmax-cross-entropy" as predictions must be logits of shape [batch, classes]: current shape is [2]',
+      'Cannot compute loss "softmax-cross-entropy" as predictions must be logits of shape [batch, classes] with at least 2 classes: current shape is [2]',
   });
 });
 

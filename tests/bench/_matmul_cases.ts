@@ -8,6 +8,7 @@
  */
 
 import type { Backend } from "../../core/backend.ts";
+import { defaultThreads } from "../../core/wasm/thread_pool.ts";
 import { createRegistry } from "../../plugins/mod.ts";
 
 /** One timed product: `op(A)·op(B)` with `op(A)` m×k and `op(B)` k×n. */
@@ -54,7 +55,21 @@ export function filled(length: number, seed: number): Float32Array {
   return out;
 }
 
-/** Every built-in backend that can be created here, and why the others cannot. */
+/**
+ * The thread counts the wasm backend is measured with: 1, 2, 4, … below the
+ * machine's logical cores, and all of them.
+ */
+export function wasmThreadCounts(cores: number = defaultThreads()): number[] {
+  const counts: number[] = [];
+  for (let t = 1; t < cores; t *= 2) counts.push(t);
+  return [...counts, cores];
+}
+
+/**
+ * Every built-in backend that can be created here, and why the others cannot.
+ * The wasm backend comes once per {@linkcode wasmThreadCounts} count: named
+ * "wasm" on all the machine's cores (its default), "wasm-t1", "wasm-t2", … on fewer.
+ */
 export function availableBackends(only?: readonly string[]): { backends: Backend[]; missing: string[] } {
   const registry = createRegistry();
   const backends: Backend[] = [];
@@ -62,7 +77,15 @@ export function availableBackends(only?: readonly string[]): { backends: Backend
   for (const { name } of registry.list("backend")) {
     if (only !== undefined && !only.includes(name)) continue;
     try {
-      backends.push(registry.create("backend", name) as Backend);
+      if (name !== "wasm") {
+        backends.push(registry.create("backend", name) as Backend);
+        continue;
+      }
+      const counts = wasmThreadCounts();
+      for (const threads of counts) {
+        const backend = registry.create("backend", name, { threads }) as Backend;
+        backends.push(threads === counts.at(-1) ? backend : { ...backend, name: `wasm-t${threads}` });
+      }
     } catch (error) {
       missing.push(`${name}: ${(error as Error).message}`);
     }

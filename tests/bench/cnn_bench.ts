@@ -15,7 +15,8 @@
  *
  * Runs, each in a process of its own (so that each peak RSS, the kernel's
  * VmHWM, is its own):
- * - `gradflow-wasm` (the default backend), `gradflow-blas` (OpenBLAS, 1 thread:
+ * - `gradflow-wasm` (the default backend, on every core), `gradflow-wasm-1` (on one
+ *   thread, only with `--only`), `gradflow-blas` (OpenBLAS, 1 thread:
  *   the targets compare it with PyTorch on 1 thread), `gradflow-js` (only with
  *   `--only`): `train()` with the model as data (examples/fashion_cnn.ts's CNN);
  * - `torch-1` and `torch-all`: PyTorch's `nn.Sequential` of the same layers,
@@ -30,7 +31,8 @@
  *   take 50 steps by default, scaled to an epoch (`--tfjs-steps all` for an
  *   epoch).
  *   TF.js is a benchmark-only dependency, imported here by its full `npm:`
- *   specifier (nothing in the root deno.json).
+ *   specifier and locked in tests/bench/deno.lock (the benchmark's own
+ *   configuration, tests/bench/deno.json; nothing in the root deno.json).
  *
  * Each Deno run reads the IDX files straight into float32 tensors (no float64
  * copy), as PyTorch's reads them into a float32 tensor.
@@ -70,7 +72,7 @@ const BATCH = 128, LEARNING_RATE = 1e-3, SEED = 0;
 /** Test images per forward pass, in every framework: the training batch, so evaluation reuses its buffers. */
 const EVAL_BATCH = 128;
 const RUNS = ["gradflow-wasm", "gradflow-blas", "torch-1", "torch-all", "tfjs-wasm", "tfjs-wasm-tuned"];
-const OPTIONAL = ["gradflow-js", "tfjs-cpu"];
+const OPTIONAL = ["gradflow-js", "gradflow-wasm-1", "tfjs-cpu"];
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -230,9 +232,11 @@ function report(result: Result): void {
 async function runGradflow(backendName: string, dir: string): Promise<void> {
   const inputs = await readInputs(dir);
   const data = await loadData(inputs.samples);
+  const registry = createRegistry();
   if (backendName === "blas") setBackend(blas({ threads: 1 }));
-  else if (backendName === "js") setBackend(createRegistry().create("backend", "js"));
-  else setBackend(createRegistry().create("backend", "wasm"));
+  else if (backendName === "js") setBackend(registry.create("backend", "js"));
+  else if (backendName === "wasm-1") setBackend(registry.create("backend", "wasm", { threads: 1 }));
+  else setBackend(registry.create("backend", "wasm"));
   const model = resolveModel({ name: "sequential", layers: CNN }, createRegistry());
   const fresh = model.init([1, 28, 28], new Random(1)).params;
   const params = unflattenTree(
@@ -492,8 +496,9 @@ async function main() {
       // All permissions: Deno reads /proc/self/status (the peak RSS) only with --allow-all.
       spawn(Deno.execPath(), [
         "run",
+        "--config",
+        new URL("./deno.json", import.meta.url).pathname,
         "--allow-all",
-        "--no-lock",
         self,
         "--worker",
         worker,

@@ -11,7 +11,9 @@
  * (2·m·n·k / time) per backend and case from the wall-clock median, the best
  * call and the median CPU time of the measured calls. Issue 2
  * asks ≥ 3 GFLOP/s for the default backend in all three orientations of the
- * first shape.
+ * first shape. The wasm backend is measured on all the machine's cores (its
+ * default, "wasm") and on 1, 2, 4, … threads ("wasm-t1", …): its products give
+ * the same bits on any number of threads, so only the time differs.
  *
  * @module
  */

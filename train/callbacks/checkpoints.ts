@@ -18,8 +18,8 @@ export interface CheckpointsOptions {
 }
 
 /**
- * Saves a checkpoint (weights in safetensors, optimizer state, RNG states,
- * history; see `saveCheckpoint`) at the end of every `every`-th epoch and of
+ * Saves a checkpoint (weights in safetensors, optimizer state, RNG states;
+ * see `saveCheckpoint`) at the end of every `every`-th epoch and of
  * the last one, including when early stopping or a callback ends the run.
  * Each save replaces the previous one crash-safely. Needs `--allow-read` and
  * `--allow-write` on the folder.
@@ -38,7 +38,8 @@ export interface CheckpointsOptions {
  * const options = { model: { name: "dense", units: 1 }, loss: "mse", optimizer: "sgd", data: xor(), batching: "full" as const };
  * await train({ ...options, epochs: 2, callbacks: [checkpoints({ dir })] });
  * const resumed = await train({ ...options, epochs: 4, resume: dir });
- * assert.equal(resumed.history.epochs.length, 4);
+ * assert.equal(resumed.epochs, 4);
+ * assert.deepEqual(resumed.history.epochs.map((r) => r.epoch), [3, 4]); // a checkpoint holds no history
  * ```
  */
 export function checkpoints(options: CheckpointsOptions): Callback {

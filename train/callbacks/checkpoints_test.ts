@@ -1,4 +1,9 @@
 import assert from "node:assert/strict";
+import type { StateValue } from "../../core/interfaces.ts";
+import { tensor } from "../../core/tensor.ts";
+import { type Tree, treeMap } from "../../core/tree.ts";
+import { createRegistry } from "../../plugins/mod.ts";
+import { allFinite, NonFiniteError } from "../diagnostics.ts";
 import { loadCheckpoint } from "../checkpoint.ts";
 import { xor } from "../data/xor.ts";
 import { train, type TrainOptions } from "../train.ts";
@@ -51,4 +56,48 @@ Deno.test("checkpoints() saves the epoch at which early stopping ends the run", 
 Deno.test("checkpoints() rejects a bad folder or period", () => {
   assert.throws(() => checkpoints({ dir: "" }), /dir must be a folder path/);
   assert.throws(() => checkpoints({ dir: "x", every: 0 }), /every must be a positive integer: current value is 0/);
+});
+
+Deno.test("a non-finite update stops the run before it is checkpointed: the last good checkpoint stays", async () => {
+  // A third-party optimizer that steps like SGD and returns NaN updates from its third step on.
+  const registry = createRegistry().register({
+    apiVersion: 1,
+    kind: "optimizer",
+    name: "nan-at-3",
+    create: () => ({
+      init: () => ({ count: 0 }),
+      update: (grads: Tree, state: StateValue) => {
+        const count = (state as { count: number }).count + 1;
+        const updates = treeMap(
+          (g) => tensor(Array.from(g.data, (v) => (count >= 3 ? NaN : -0.1 * v)), g.shape),
+          grads,
+        );
+        return { updates, state: { count } };
+      },
+    }),
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const error = await train({
+      ...options(),
+      optimizer: "nan-at-3",
+      registry,
+      validation: xor(),
+      epochs: 5,
+      callbacks: [checkpoints({ dir })],
+    }).catch((e) => e);
+    assert.ok(error instanceof NonFiniteError, String(error));
+    assert.equal(error.step, 3);
+    assert.equal(error.path, "weight");
+    assert.match(
+      error.message,
+      /^Cannot train as optimizer "nan-at-3" made parameter "weight" NaN at step 3 \(epoch 3, batch 1 of 1\)/,
+    );
+    assert.deepEqual(error.history.epochs.map((r: { epoch: number }) => r.epoch), [1, 2]);
+    const last = await loadCheckpoint(dir);
+    assert.equal(last.epoch, 2);
+    assert.ok(allFinite(last.params));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

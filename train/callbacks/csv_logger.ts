@@ -5,7 +5,7 @@
  */
 
 import type { Callback, TrainContext } from "../callback.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
+import { appendFileSynced, writeFileAtomic } from "../io/atomic_write.ts";
 
 /** Options of {@linkcode csvLogger}. */
 export interface CsvLoggerOptions {
@@ -15,13 +15,40 @@ export interface CsvLoggerOptions {
   steps?: boolean;
 }
 
+/** The columns and rows of a file this logger wrote, or `null` when there is none. */
+async function rowsOf(path: string): Promise<{ columns: string[]; rows: Record<string, number>[] } | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  // A last line without its newline was cut off by a crash: it is dropped.
+  const [header, ...lines] = text.slice(0, text.lastIndexOf("\n") + 1).split("\n");
+  if (!header) return null;
+  const columns = header.split(",");
+  const rows: Record<string, number>[] = [];
+  for (const line of lines) {
+    const cells = line.split(",");
+    if (cells.length !== columns.length) continue; // A blank line, or a row cut off by a crash.
+    const row: Record<string, number> = {};
+    cells.forEach((cell, i) => {
+      if (cell !== "") row[columns[i]] = Number(cell);
+    });
+    rows.push(row);
+  }
+  return { columns, rows };
+}
+
 /**
  * Writes metrics as CSV with a header row: one row per epoch (or, with
  * `steps`, per update), one column per key in order of first appearance,
  * empty cells where a record lacks a key, numbers in JavaScript's shortest
- * round-trip form. The file is rewritten from the run's history when training
- * begins; rows are then appended, and the whole file is rewritten (atomically)
- * only when a new column appears. Needs `--allow-write`.
+ * round-trip form. A new run starts the file afresh; a resumed run keeps its
+ * rows up to the checkpoint's epoch (a checkpoint does not hold the history).
+ * Rows are then appended (and flushed to disk) once per epoch, and the whole
+ * file is rewritten (atomically) only when a new column appears. Needs `--allow-read` and `--allow-write`.
  *
  * @param options `path`, `steps`.
  * @returns The callback.
@@ -74,13 +101,19 @@ export function csvLogger(options: CsvLoggerOptions): Callback {
     pending = [];
     for (const r of batch) grew = add(r) || grew;
     if (grew) await rewrite();
-    else await Deno.writeTextFile(path, batch.map(row).join(""), { append: true });
+    else await appendFileSynced(path, batch.map(row).join(""));
   };
   return {
     async onTrainBegin(ctx: TrainContext) {
       columns = [];
       rows = [];
-      for (const r of steps ? ctx.history.steps : ctx.history.epochs) add(r);
+      if (ctx.startEpoch > 0) {
+        const earlier = await rowsOf(path);
+        if (earlier !== null) {
+          columns = earlier.columns;
+          for (const r of earlier.rows) if (r.epoch <= ctx.startEpoch) rows.push(r);
+        }
+      }
       await rewrite();
     },
     onStepEnd(record) {

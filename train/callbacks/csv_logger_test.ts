@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { xor } from "../data/xor.ts";
 import { train } from "../train.ts";
+import { checkpoints } from "./checkpoints.ts";
 import { csvLogger } from "./csv_logger.ts";
 
 Deno.test("csvLogger() writes a header and one row per epoch, or per step", async () => {
@@ -37,6 +38,31 @@ Deno.test("csvLogger() rewrites the file with a new column when a record brings 
     await logger.onEpochEnd!({ epoch: 1, step: 1, loss: 0.5, time: 0 }, context);
     await logger.onEpochEnd!({ epoch: 2, step: 2, loss: 0.25, time: 0, extra: 7 }, context);
     assert.equal(await Deno.readTextFile(`${dir}/m.csv`), "epoch,step,loss,time,extra\n1,1,0.5,0,\n2,2,0.25,0,7\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("csvLogger() on resume keeps the rows up to the checkpoint (which holds no history), dropping later ones", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/m.csv`;
+    const options = {
+      model: { name: "dense", units: 1 },
+      loss: "mse",
+      optimizer: { name: "sgd", learningRate: 0.1 },
+      data: xor(),
+      batching: "full" as const,
+    };
+    const straight = await train({ ...options, epochs: 3 });
+    await train({ ...options, epochs: 2, callbacks: [checkpoints({ dir: `${dir}/ckpt` }), csvLogger({ path })] });
+    // Pretend the run went on past the checkpoint before crashing, mid-row.
+    await Deno.writeTextFile(path, "3,3,9,0.1,0.1\n4,4,0.", { append: true });
+    await train({ ...options, epochs: 3, resume: `${dir}/ckpt`, callbacks: [csvLogger({ path })] });
+    const [header, ...rows] = (await Deno.readTextFile(path)).trim().split("\n");
+    assert.equal(header, "epoch,step,loss,time,learningRate");
+    assert.deepEqual(rows.map((r) => Number(r.split(",")[0])), [1, 2, 3]);
+    assert.deepEqual(rows.map((r) => Number(r.split(",")[2])), straight.history.epochs.map((e) => e.loss));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -5,7 +5,7 @@
  */
 
 import type { Callback, TrainContext } from "../callback.ts";
-import type { History } from "../history.ts";
+import { appendFileSynced, writeFileAtomic } from "../io/atomic_write.ts";
 
 /** Options of {@linkcode jsonlLogger}. */
 export interface JsonlLoggerOptions {
@@ -23,25 +23,39 @@ function line(kind: "epoch" | "step", record: Record<string, number>): string {
     "\n";
 }
 
-function fromHistory(history: History, steps: boolean): string {
-  let text = "", s = 0;
-  for (const e of history.epochs) {
-    while (steps && s < history.steps.length && history.steps[s].epoch <= e.epoch) {
-      text += line("step", history.steps[s++]);
-    }
-    text += line("epoch", e);
+/** The lines of an existing log that belong to epochs up to `epoch` (what a resumed run keeps), verbatim. */
+async function linesUpTo(path: string, epoch: number): Promise<string> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "";
+    throw e;
   }
-  return text;
+  let kept = "";
+  for (const l of text.split("\n")) {
+    let record: { epoch?: unknown } | null = null;
+    try {
+      record = JSON.parse(l);
+    } catch {
+      continue; // A blank line, or a line cut off by a crash.
+    }
+    if (typeof record?.epoch === "number" && record.epoch <= epoch) kept += l + "\n";
+  }
+  return kept;
 }
 
 /**
  * Writes metrics as JSON Lines, one object per line: each epoch's record as
  * `{"kind":"epoch","epoch":3,"step":120,"loss":0.31,…}` and, with `steps`, each
  * update's as `{"kind":"step",…}` before its epoch's line. Non-finite numbers
- * are written as the strings `"NaN"`, `"Infinity"`. The file is rewritten from
- * the run's history when training begins (so a resumed run's file matches its
- * checkpoint, without lines from epochs after it), then appended to once per
- * epoch, so a crash loses at most the current epoch. Needs `--allow-write`.
+ * are written as the strings `"NaN"`, `"Infinity"`. The file is the run's
+ * history: a new run starts it afresh; a resumed run keeps its lines up to the
+ * checkpoint's epoch (and drops later ones, which it trains again), since a
+ * checkpoint does not hold the history. It is then appended to, and flushed to
+ * disk, once per epoch, so a crash or a power loss loses at most the current
+ * epoch (list it before `checkpoints`, so that the log is never behind the
+ * checkpoint). Needs `--allow-read` and `--allow-write`.
  *
  * @param options `path`, `steps`.
  * @returns The callback.
@@ -75,11 +89,11 @@ export function jsonlLogger(options: JsonlLoggerOptions): Callback {
     if (pending === "") return;
     const text = pending;
     pending = "";
-    await Deno.writeTextFile(path, text, { append: true });
+    await appendFileSynced(path, text);
   };
   return {
     async onTrainBegin(ctx: TrainContext) {
-      await Deno.writeTextFile(path, fromHistory(ctx.history, steps));
+      await writeFileAtomic(path, ctx.startEpoch > 0 ? await linesUpTo(path, ctx.startEpoch) : "");
     },
     onStepEnd(record) {
       if (steps) pending += line("step", record);

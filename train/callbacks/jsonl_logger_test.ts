@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileSystemCalls, strace } from "../../tests/_file_system_calls.ts";
 import { xor } from "../data/xor.ts";
 import { train, type TrainOptions } from "../train.ts";
 import { checkpoints } from "./checkpoints.ts";
@@ -28,7 +29,7 @@ Deno.test("jsonlLogger() writes each epoch's record, and with steps each update'
   }
 });
 
-Deno.test("jsonlLogger() on resume rewrites the file from the checkpoint's history, dropping later lines", async () => {
+Deno.test("jsonlLogger() on resume keeps the lines up to the checkpoint (which holds no history), dropping later ones", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/m.jsonl`;
@@ -47,4 +48,33 @@ Deno.test("jsonlLogger() on resume rewrites the file from the checkpoint's histo
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "jsonlLogger() flushes each epoch's lines to disk before the checkpoints callback listed after it commits",
+  ignore: !strace,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const script = `
+        import { train } from "${new URL("../train.ts", import.meta.url).href}";
+        import { xor } from "${new URL("../data/xor.ts", import.meta.url).href}";
+        import { checkpoints } from "${new URL("./checkpoints.ts", import.meta.url).href}";
+        import { jsonlLogger } from "${new URL("./jsonl_logger.ts", import.meta.url).href}";
+        await train({
+          model: { name: "dense", units: 1 }, loss: "mse", optimizer: "sgd", data: xor(), batching: "full", epochs: 2,
+          callbacks: [jsonlLogger({ path: "${dir}/m.jsonl" }), checkpoints({ dir: "${dir}/ckpt" })],
+        });`;
+      const calls = (await fileSystemCalls(script, dir)).filter((c) => /m\.jsonl\)|ckpt\/checkpoint\.json\)$/.test(c));
+      // Per epoch: the log is flushed, then the checkpoint is committed.
+      assert.deepEqual(calls.slice(-4).map((c) => c.replace(/\(.*, /, "(")), [
+        "fsync(<dir>/m.jsonl)",
+        "rename(<dir>/ckpt/checkpoint.json)",
+        "fsync(<dir>/m.jsonl)",
+        "rename(<dir>/ckpt/checkpoint.json)",
+      ]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -30,6 +30,11 @@ export interface CsvData extends Dataset {
   classes?: string[];
 }
 
+/** A decimal number (`-1.5e2`, `+.25`, `7.`), else NaN: not `Number`'s `0x10`, `0b11`, `0o7` or `Infinity`. */
+function decimal(text: string): number {
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+}
+
 /** Splits CSV text into records of fields (RFC 4180 quoting), remembering each record's line. */
 function records(text: string, delimiter: string, fail: (why: string) => never): { line: number; fields: string[] }[] {
   const out: { line: number; fields: string[] }[] = [];
@@ -78,7 +83,8 @@ function records(text: string, delimiter: string, fail: (why: string) => never):
 /**
  * Parses CSV text with a header row into a numeric dataset: RFC 4180 quoting,
  * `\n` or `\r\n` line ends, blank lines ignored. Every row must have as many
- * fields as the header and every feature must be a finite number; otherwise
+ * fields as the header and every feature must be a finite decimal number
+ * (`-1.5e2`, `+.25`; not `0x10`, `0b11` or `Infinity`, which `Number` accepts); otherwise
  * the error names the line and the column, so a damaged file never becomes a
  * silently smaller dataset. A single target column whose values are all text
  * (class names) becomes class indices, listed in `classes`; a numeric column
@@ -147,14 +153,14 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = "the C
   const x = new Float64Array(n * features.length), y = new Float64Array(n * targets.length);
   const number = (value: string, line: number, name: string): number => {
     if (value === "") fail(`the value at line ${line}, column "${name}" is empty`);
-    const v = Number(value);
+    const v = decimal(value);
     if (!Number.isFinite(v)) {
-      fail(`the value ${JSON.stringify(value)} at line ${line}, column "${name}" is not a finite number`);
+      fail(`the value ${JSON.stringify(value)} at line ${line}, column "${name}" is not a finite decimal number`);
     }
     return v;
   };
   const textTarget = targets.length === 1 &&
-    body.every((r) => !(r.fields[targetIdx[0]] !== "" && Number.isFinite(Number(r.fields[targetIdx[0]] ?? ""))));
+    body.every((r) => !Number.isFinite(decimal(r.fields[targetIdx[0]] ?? "")));
   const classes: string[] = [];
   body.forEach(({ line, fields }, r) => {
     if (fields.length !== header.length) {

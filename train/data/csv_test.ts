@@ -27,8 +27,14 @@ Deno.test("parseCsv() names the line and column of a bad row or value", () => {
     () => parseCsv("a,b\n1,2\n3,4,5\n", {}, "d.csv"),
     /Cannot read d.csv as a CSV file as line 3 has 3 fields but the header has 2/,
   );
-  assert.throws(() => parseCsv("a,b\n1,2\nx,4\n"), /the value "x" at line 3, column "a" is not a finite number/);
-  assert.throws(() => parseCsv("a,b\n1,2\n3,x\n"), /the value "x" at line 3, column "b" is not a finite number/);
+  assert.throws(
+    () => parseCsv("a,b\n1,2\nx,4\n"),
+    /the value "x" at line 3, column "a" is not a finite decimal number/,
+  );
+  assert.throws(
+    () => parseCsv("a,b\n1,2\n3,x\n"),
+    /the value "x" at line 3, column "b" is not a finite decimal number/,
+  );
   assert.throws(() => parseCsv("a,b,c\n1,,2\n"), /value at line 2, column "b" is empty/);
   assert.throws(() => parseCsv('a,b\n1,"2\n'), /quoted field that starts at line 2 is never closed/);
   assert.throws(
@@ -53,4 +59,19 @@ Deno.test("loadCsv() reads a file and rejects one that is not UTF-8", async () =
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("parseCsv() reads decimal numbers only: hexadecimal, binary and octal literals are not numbers", () => {
+  const { x } = parseCsv("a,b,t\n-1.5e2,+.25,1\n7.,0,0\n");
+  assert.deepEqual(x.toArray(), [[-150, 0.25], [7, 0]]);
+  for (const value of ["0x10", "0b11", "0o7", "0X1F", "Infinity", "1_000", "- 1"]) {
+    assert.throws(
+      () => parseCsv(`a,b\n${value},1\n`),
+      new RegExp(`the value "${value}" at line 2, column "a" is not a finite decimal number`),
+    );
+  }
+  // A target column of such values is text, so its values become classes, as in pandas.
+  const text = parseCsv("a,label\n1,0x10\n2,0b11\n3,0x10\n");
+  assert.deepEqual(text.classes, ["0x10", "0b11"]);
+  assert.deepEqual(text.y.toArray(), [[0], [1], [0]]);
 });

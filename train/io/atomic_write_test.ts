@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileSystemCalls, strace } from "../../tests/_file_system_calls.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 
 Deno.test("writeFileAtomic() replaces the file's content and leaves no temporary file", async () => {
@@ -31,4 +32,24 @@ Deno.test("writeFileAtomic() failing halfway keeps the old content and removes t
 
 Deno.test("writeFileAtomic() failing on a missing folder creates nothing", async () => {
   await assert.rejects(writeFileAtomic("/nonexistent-gradflow-dir/f", "x"), Deno.errors.NotFound);
+});
+
+Deno.test({
+  name: "writeFileAtomic() flushes the file, renames it, then flushes the folder (so the rename survives a power loss)",
+  ignore: !strace,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const module = new URL("./atomic_write.ts", import.meta.url).href;
+      const calls = await fileSystemCalls(
+        `import { writeFileAtomic } from "${module}"; await writeFileAtomic("${dir}/f", "content");`,
+        dir,
+      );
+      const tmp = /rename\((<dir>\/f\.\d+-\d+\.tmp), <dir>\/f\)/.exec(calls.join("\n"))?.[1];
+      assert.ok(tmp !== undefined, calls.join("\n"));
+      assert.deepEqual(calls, [`fsync(${tmp})`, `rename(${tmp}, <dir>/f)`, "fsync(<dir>)"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -13,7 +13,7 @@
  * @module
  */
 
-export { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic_write.ts";
+export { appendFileSynced, syncFolder, writeFileAtomic, type WriteFileAtomicOptions } from "./atomic_write.ts";
 export {
   decodeSafetensors,
   encodeSafetensors,
