@@ -73,12 +73,12 @@ export const DATASETS: Readonly<Record<string, { loader: Loader; about: string; 
   },
   "mnist": {
     loader: (o) => loadMnist(o),
-    about: "MNIST IDX files (dir, normalize, flatten, labels, limit)",
+    about: "MNIST IDX files (dir, normalize, flatten, channels, labels, limit)",
     paths: ["dir"],
   },
   "fashion-mnist": {
     loader: (o) => loadFashionMnist(o),
-    about: "Fashion-MNIST IDX files (dir, normalize, flatten, labels, limit)",
+    about: "Fashion-MNIST IDX files (dir, normalize, flatten, channels, labels, limit)",
     paths: ["dir"],
   },
 };

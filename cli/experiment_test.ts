@@ -170,6 +170,30 @@ Deno.test("applyOverrides() sets the backend's threads from --threads, on the de
   });
 });
 
+Deno.test("the CNN experiment file parses, and every plugin it names accepts its options", async () => {
+  const { checkChoices } = await import("./_setup.ts");
+  const { createRegistry } = await import("../plugins/mod.ts");
+  const json = JSON.parse(
+    await Deno.readTextFile(new URL("../examples/experiments/fashion_cnn.json", import.meta.url)),
+  );
+  const e = parseExperiment(json, "fashion_cnn.json");
+  assert.equal(e.validation, "test");
+  assert.deepEqual(e.data, { name: "fashion-mnist", channels: true, labels: "index" });
+  assert.deepEqual((e.model.layers as { name: string }[]).map((l) => l.name), [
+    "conv2d",
+    "relu",
+    "max-pool2d",
+    "conv2d",
+    "relu",
+    "max-pool2d",
+    "flatten",
+    "dense",
+    "relu",
+    "dense",
+  ]);
+  checkChoices(e, createRegistry());
+});
+
 Deno.test("cli/README.md documents every key of the experiment file", async () => {
   const readme = await Deno.readTextFile(new URL("./README.md", import.meta.url));
   const table = readme.slice(readme.indexOf("| key "), readme.indexOf("Any other key is an error"));

@@ -11,7 +11,10 @@
 
 import type { DType, TypedArray } from "./tensor.ts";
 import { createWasmBackend, wasmSimdSupported } from "./backend_wasm.ts";
+import { type Window2d, windowKernels } from "./backend_conv.ts";
 import * as libm from "./libm.ts";
+
+export type { Window2d } from "./backend_conv.ts";
 
 /** Elementwise functions of one argument that backends implement. */
 export type UnaryKernel =
@@ -123,6 +126,26 @@ export interface Backend {
    * still accept such a buffer, and ordinary arrays, everywhere.
    */
   allocate?(dtype: DType, size: number): TypedArray | null;
+  /**
+   * Optional window kernel of convolutions: im2col of an NCHW input into a
+   * `[C·kh·kw, N·outH·outW]` matrix, row `(c·kh + i)·kw + j` holding what tap
+   * `(c, i, j)` reads at each output position (0 in the padding; see
+   * {@linkcode Window2d}). The convolution ops use {@linkcode jsBackend}'s when
+   * a backend lacks it, as for every window kernel below.
+   */
+  im2col?(x: TypedArray, out: TypedArray, window: Window2d): void;
+  /** Optional window kernel: the adjoint of `im2col`, summing each column entry back into its input position. */
+  col2im?(cols: TypedArray, out: TypedArray, window: Window2d): void;
+  /**
+   * Optional window kernel: max pooling of an NCHW input, with the flat input
+   * index of each maximum (the first in window order; −1 for a window wholly
+   * in the padding). NaN propagates.
+   */
+  maxPool2d?(x: TypedArray, out: TypedArray, indices: Int32Array, window: Window2d): void;
+  /** Optional window kernel: average pooling, dividing by the window's size or (without `countIncludePad`) its positions inside the input. */
+  avgPool2d?(x: TypedArray, out: TypedArray, window: Window2d, countIncludePad: boolean): void;
+  /** Optional window kernel: the adjoint of `avgPool2d`. */
+  avgPool2dBackward?(grad: TypedArray, out: TypedArray, window: Window2d, countIncludePad: boolean): void;
 }
 
 /** The activations {@linkcode Backend.biasActivation} fuses. */
@@ -905,6 +928,7 @@ export const jsBackend: Backend = {
     loopsFor(x, bias, out).biasActivation(x, bias, out, rows, cols, activation);
   },
   adamStep,
+  ...windowKernels,
 };
 
 /**

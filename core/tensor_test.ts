@@ -10,6 +10,7 @@ import {
   sizeOf,
   Tensor,
   tensor,
+  withScratch,
   zeros,
 } from "./tensor.ts";
 
@@ -128,6 +129,32 @@ Deno.test("exclusiveMemory() flags views that overlap, and only those", () => {
   const t = (from: number, to: number) => new Tensor(buffer.subarray(from, to), [to - from]);
   assert.deepEqual(exclusiveMemory([t(0, 3), t(3, 6), t(5, 8), t(8, 10), t(9, 9)]), [true, false, false, true, true]);
   assert.deepEqual(exclusiveMemory([t(0, 10), new Tensor(new Float32Array(2), [2])]), [true, true]);
+});
+
+Deno.test("withScratch() gives the step's dead buffers back and keeps the ones its result holds", () => {
+  const size = 20000;
+  let kept: Tensor | null = null, dead: Float32Array | null = null;
+  const out = withScratch(() => {
+    dead = allocate("float32", size) as Float32Array;
+    kept = new Tensor(allocate("float32", size), [size]);
+    return kept;
+  }, (t) => [t]);
+  assert.equal(out, kept);
+  // The dead buffer comes back from allocate (zeroed); the kept one never does while the result holds it.
+  const again = [allocate("float32", size), allocate("float32", size)];
+  assert.ok(again.includes(dead!));
+  assert.ok(!again.includes(kept!.data));
+});
+
+Deno.test("withScratch() passes what an inner step keeps to the outer step", () => {
+  const size = 20001;
+  let inner: Tensor | null = null;
+  withScratch(() => {
+    inner = withScratch(() => new Tensor(allocate("float64", size), [size]), (t) => [t]);
+    return null;
+  }, () => []);
+  // The outer step kept nothing: the inner result's buffer is dead now, and reused.
+  assert.equal(allocate("float64", size), inner!.data);
 });
 
 Deno.test("allocate() refuses a buffer larger than one tensor may take, giving the bytes requested", () => {

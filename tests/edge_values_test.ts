@@ -29,6 +29,17 @@ const boundedOps: Record<string, (x: Tensor) => Tensor> = {
   logSoftmax: (x) => op.logSoftmax(op.reshape(x, [1, -1])),
   logSumExp: (x) => op.logSumExp(x),
   max: (x) => op.max(x),
+  erf: op.erf,
+  gelu: (x) => op.gelu(x),
+  geluTanh: (x) => op.gelu(x, { approximate: "tanh" }),
+  elu: (x) => op.elu(x),
+  leakyRelu: (x) => op.leakyRelu(x),
+  softplus: (x) => op.softplus(x),
+  silu: op.silu,
+  conv2d: (x) =>
+    op.conv2d(op.reshape(x, [1, 1, 1, -1]), tensor([0.5, -2], [1, 1, 1, 2], x.dtype), null, { padding: [0, 1] }),
+  maxPool2d: (x) => op.maxPool2d(op.reshape(x, [1, 1, 1, -1]), [1, 2], { padding: [0, 1] }),
+  avgPool2d: (x) => op.avgPool2d(op.reshape(x, [1, 1, 1, -1]), [1, 3], { stride: 1, padding: [0, 1] }),
 };
 
 for (const dtype of DTYPES) {

@@ -100,6 +100,8 @@ interface ExampleCase {
   charts: Record<string, readonly string[]>;
   /** Text the printed results must contain. */
   prints: readonly string[];
+  /** Files besides the charts it writes (a model). */
+  alsoWrites?: readonly string[];
   /** Asserts the effect the example demonstrates on the numbers of its `summary.json`. */
   effect?: (summary: Summary) => void;
 }
@@ -193,6 +195,7 @@ async function checkRun(example: ExampleCase, extraRead: readonly string[] = [])
     for (const text of example.prints) assert.ok(r.stdout.includes(text), `prints "${text}"`);
     const written = [...Deno.readDirSync(out)].map((e) => e.name);
     for (const name of Object.keys(example.charts)) assert.ok(written.includes(name), `writes ${name}`);
+    for (const name of example.alsoWrites ?? []) assert.ok(written.includes(name), `writes ${name}`);
     if (example.effect !== undefined) {
       assert.ok(written.includes("summary.json"), "writes summary.json");
       const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`)) as Summary;
@@ -202,7 +205,7 @@ async function checkRun(example: ExampleCase, extraRead: readonly string[] = [])
       assert.ok(r.stdout.includes(summary.conclusion), "prints the conclusion of summary.json");
       assert.doesNotMatch(summary.conclusion, /did not show/);
     }
-    for (const name of written.filter((n) => n !== "summary.json")) {
+    for (const name of written.filter((n) => n !== "summary.json" && !example.alsoWrites?.includes(n))) {
       assert.match(name, /^[a-z_]+\.svg$/, "writes only SVG charts and summary.json (no stray temporary files)");
       const root = parseSvg(await Deno.readTextFile(`${out}/${name}`));
       const drawn = Array.from(root.getElementsByTagName("path")).filter((p) => (p.getAttribute("d") ?? "").length > 0);
@@ -240,6 +243,27 @@ Deno.test({
         file: "fashion_mnist.ts",
         charts: { "loss.svg": ["test loss"], "accuracy.svg": ["test"] },
         prints: ["Test accuracy", "Ankle boot"],
+      },
+      [FASHION_MNIST_DIR],
+    ),
+});
+
+Deno.test({
+  name: "examples/fashion_cnn.ts --quick exits 0 and writes well-formed SVG charts and the model",
+  ignore: skipUnlessAvailable(
+    "examples/fashion_cnn.ts",
+    noRun ??
+      (fashionMnistInstalled()
+        ? null
+        : `Fashion-MNIST is not in ${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist)`),
+  ),
+  fn: () =>
+    checkRun(
+      {
+        file: "fashion_cnn.ts",
+        charts: { "loss.svg": ["test loss"], "accuracy.svg": ["test"] },
+        prints: ["Test accuracy", "Ankle boot", "model.safetensors"],
+        alsoWrites: ["model.safetensors"],
       },
       [FASHION_MNIST_DIR],
     ),

@@ -44,6 +44,13 @@ const unaryCases: Record<string, UnaryCase> = {
   sigmoid: { fn: op.sigmoid, values: { min: -6, max: 6 }, twice: true },
   relu: { fn: op.relu, values: { avoid: [0] }, twice: false },
   abs: { fn: op.abs, values: { avoid: [0] }, twice: false },
+  erf: { fn: op.erf, twice: true },
+  gelu: { fn: (x) => op.gelu(x), twice: true },
+  geluTanh: { fn: (x) => op.gelu(x, { approximate: "tanh" }), twice: true },
+  elu: { fn: (x) => op.elu(x, 0.7), values: { avoid: [0] }, twice: true },
+  leakyRelu: { fn: (x) => op.leakyRelu(x, 0.2), values: { avoid: [0] }, twice: true },
+  softplus: { fn: (x) => op.softplus(x, { beta: 1.5 }), twice: true },
+  silu: { fn: op.silu, twice: true },
 };
 
 for (const [name, c] of Object.entries(unaryCases)) {
@@ -235,6 +242,110 @@ Deno.test("op gather gradient matches central differences, repeated indices incl
       checkBoth(([v]) => weighted(op.square(op.gather(v, index, axis))), [x], true, ++run);
     }),
     { numRuns: RUNS, seed: 19 },
+  );
+});
+
+/** Random NCHW convolution problems: odd and even kernels (1×1 included), strides, paddings, dilations. */
+const convCase = fc.record({
+  batch: fc.integer({ min: 1, max: 3 }),
+  channels: fc.integer({ min: 1, max: 3 }),
+  filters: fc.integer({ min: 1, max: 3 }),
+  kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+  stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })),
+  padding: fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1 })),
+    fc.constantFrom<"same" | "valid">("same", "valid"),
+  ),
+  dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+  bias: fc.boolean(),
+  extra: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+}).chain((c) => {
+  const stride = c.padding === "same" ? [1, 1] as [number, number] : c.stride;
+  const span = [0, 1].map((a) => c.dilation[a] * (c.kernel[a] - 1) + 1);
+  const pad = (a: number) => (Array.isArray(c.padding) ? 2 * c.padding[a] : 0);
+  const [h, w] = [0, 1].map((a) => Math.max(1, span[a] - pad(a)) + c.extra[a]);
+  return fc.tuple(
+    arbTensorOfShape([c.batch, c.channels, h, w]),
+    arbTensorOfShape([c.filters, c.channels, ...c.kernel]),
+    arbTensorOfShape([c.filters]),
+    fc.constant({ ...c, stride }),
+  );
+});
+
+Deno.test("op conv2d gradients (input, weight, bias) match central differences, and its second derivatives", () => {
+  let run = 0;
+  fc.assert(
+    fc.property(convCase, ([x, w, b, c]) => {
+      const options = { stride: c.stride, padding: c.padding, dilation: c.dilation };
+      const inputs = c.bias ? [x, w, b] : [x, w];
+      // Squared, so the second derivative is not zero.
+      const f = ([v, u, bias]: Tensor[]) => weighted(op.square(op.conv2d(v, u, bias ?? null, options)));
+      gradcheck(f, inputs);
+      if (++run <= SECOND_ORDER_RUNS) gradgradcheck(f, inputs, { atol: 1e-4, rtol: 1e-3 });
+    }),
+    { numRuns: RUNS, seed: 23 },
+  );
+});
+
+/** Random pooling problems with distinct input values (no ties for a maximum). */
+const poolCase = fc.record({
+  shape: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+  kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+  stride: fc.option(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })), { nil: undefined }),
+  halfPad: fc.boolean(),
+  dilation: fc.integer({ min: 1, max: 2 }),
+  countIncludePad: fc.boolean(),
+  extra: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+}).chain((c) => {
+  const span = c.kernel.map((k) => c.dilation * (k - 1) + 1);
+  const shape = [...c.shape, span[0] + c.extra[0], span[1] + c.extra[1]];
+  const size = shape.reduce((p, n) => p * n, 1);
+  return fc.tuple(
+    fc.shuffledSubarray(Array.from({ length: size }, (_, i) => i), { minLength: size, maxLength: size })
+      .map((order) => new Tensor(Float64Array.from(order, (r) => (r - size / 2) * 0.1), shape)),
+    fc.constant({
+      ...c,
+      padding: c.halfPad ? span.map((s) => Math.floor(s / 2)) as [number, number] : 0,
+      avgPadding: c.halfPad ? c.kernel.map((k) => Math.floor(k / 2)) as [number, number] : 0,
+    }),
+  );
+});
+
+Deno.test("op maxPool2d and avgPool2d gradients match central differences, and their second derivatives", () => {
+  let run = 0;
+  fc.assert(
+    fc.property(poolCase, ([x, c]) => {
+      const max = ([v]: Tensor[]) =>
+        weighted(op.square(op.maxPool2d(v, c.kernel, { stride: c.stride, padding: c.padding, dilation: c.dilation })));
+      const avg = ([v]: Tensor[]) =>
+        weighted(
+          op.square(
+            op.avgPool2d(v, c.kernel, { stride: c.stride, padding: c.avgPadding, countIncludePad: c.countIncludePad }),
+          ),
+        );
+      checkBoth(max, [x], true, ++run);
+      checkBoth(avg, [x], true, run);
+    }),
+    { numRuns: RUNS, seed: 29 },
+  );
+});
+
+Deno.test("op gatherRows gradient matches central differences, repeated rows included", () => {
+  let run = 0;
+  const arb = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), arbShape({ maxRank: 2 }))
+    .chain(([rows, width, indexShape]) => {
+      const count = indexShape.reduce((p, n) => p * n, 1);
+      return fc.tuple(
+        arbTensorOfShape([rows, width]),
+        fc.array(fc.integer({ min: 0, max: rows - 1 }), { minLength: count, maxLength: count })
+          .map((ix) => new Tensor(Float64Array.from(ix), indexShape)),
+      );
+    });
+  fc.assert(
+    fc.property(arb, ([table, indices]) => {
+      checkBoth(([t]) => weighted(op.square(op.gatherRows(t, indices))), [table], true, ++run);
+    }),
+    { numRuns: RUNS, seed: 31 },
   );
 });
 

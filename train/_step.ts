@@ -9,7 +9,7 @@ import { hvp as exactHvp, valueAndGrad } from "../core/autodiff.ts";
 import type { Layer, Loss, Optimizer, Regularizer, StateValue, UpdateContext } from "../core/interfaces.ts";
 import { add } from "../core/ops/mod.ts";
 import { Random, type RandomState } from "../core/random.ts";
-import { exclusiveMemory, recycle, shapesEqual, Tensor } from "../core/tensor.ts";
+import { exclusiveMemory, recycle, shapesEqual, Tensor, withScratch } from "../core/tensor.ts";
 import { applyUpdates, flattenTree, type Tree, treeLeaves, treeMap } from "../core/tree.ts";
 import { allFinite, findNonFinite, gradientNorms, layerOf, NonFiniteError } from "./diagnostics.ts";
 import type { History } from "./history.ts";
@@ -245,7 +245,12 @@ export function _trainStep(input: StepInput): StepOutput {
     for (const r of regularizers) if (r.penalty) penalty = penalty === null ? r.penalty(p) : add(penalty, r.penalty(p));
     return [penalty === null ? data : add(data, penalty), { output: out.output, state: out.state, data, penalty }];
   };
-  const { value, grad, aux } = valueAndGrad(objective, { hasAux: true })(input.params);
+  // The step's activations, cotangents and temporaries die with it: their buffers go back to the allocator,
+  // for the next step to reuse, except what the step returns (the loss, the gradient, the outputs, the state).
+  const { value, grad, aux } = withScratch(
+    () => valueAndGrad(objective, { hasAux: true })(input.params),
+    (r) => [r.value, ...treeLeaves(r.grad), r.aux.output, r.aux.data, r.aux.penalty, ...treeLeaves(r.aux.state)],
+  );
   const lossValue = value.data[0];
   const failure = (message: string, path: string | null) =>
     new NonFiniteError(message, { step: input.step + 1, epoch: input.epoch, path, history: input.history });

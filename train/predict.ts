@@ -6,7 +6,7 @@
 
 import type { Layer } from "../core/interfaces.ts";
 import { withRecording } from "../core/graph.ts";
-import { Tensor } from "../core/tensor.ts";
+import { Tensor, withScratch } from "../core/tensor.ts";
 import type { Tree } from "../core/tree.ts";
 import { concatRows } from "./data/_rows.ts";
 
@@ -60,15 +60,17 @@ export function predict(trained: TrainedModel, x: Tensor, options: PredictOption
     throw new RangeError(`Cannot predict as x must be a tensor with a batch axis: current shape is [${x?.shape}]`);
   }
   const { model, params, state } = trained;
+  // Each chunk's intermediate activations go back to the allocator once its output is known.
+  const run = (input: Tensor) =>
+    withScratch(() => model.apply(params, state, input, { training: false }).output, (out) => [out]);
   return withRecording(false, () => {
     const n = x.shape[0];
-    if (n <= batchSize) return model.apply(params, state, x, { training: false }).output;
+    if (n <= batchSize) return run(x);
     const width = x.size / n;
     const parts: Tensor[] = [];
     for (let i = 0; i < n; i += batchSize) {
       const rows = Math.min(batchSize, n - i);
-      const chunk = new Tensor(x.data.subarray(i * width, (i + rows) * width), [rows, ...x.shape.slice(1)]);
-      parts.push(model.apply(params, state, chunk, { training: false }).output);
+      parts.push(run(new Tensor(x.data.subarray(i * width, (i + rows) * width), [rows, ...x.shape.slice(1)])));
     }
     return concatRows(parts);
   });

@@ -63,7 +63,8 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 function unary(op: UnaryKernel, x: Tensor, vjp: ((g: Tensor, out: Tensor) => Tensor) | null): Tensor {
   checkOperand(op, x, "the input");
-  const data = allocate(x.dtype, x.size);
+  // The kernel writes every element.
+  const data = allocate(x.dtype, x.size, false);
   getBackend().unary(op, x.data, data);
   if (vjp === null) return new Tensor(data, x.shape);
   const out: Tensor = record(op, data, x.shape, [x], (g) => [vjp(g, out)]);
@@ -258,7 +259,19 @@ export function sigmoid(x: Tensor): Tensor {
  * ```
  */
 export function relu(x: Tensor): Tensor {
-  return unary("relu", x, (g) => mul(g, step(x)));
+  return unary("relu", x, (g) => reluBackward(g, x));
+}
+
+/**
+ * ReLU's VJP in one pass: `g` where `x > 0`, else `g·0` (the same values, signed zeros and NaNs
+ * as `mul(g, step(x))`, without the mask's pass and buffer). Linear in `g`, so its own VJP is itself.
+ */
+function reluBackward(g: Tensor, x: Tensor): Tensor {
+  const dtype = promote(g.dtype, x.dtype);
+  const data = allocate(dtype, g.size, false), gv = g.data, xv = x.data;
+  // g·1 or g·0, as the mask product computes (and without a branch on the sign).
+  for (let i = 0; i < data.length; i++) data[i] = gv[i] * (xv[i] > 0 ? 1 : 0);
+  return record("reluBackward", data, g.shape, [g], (gg) => [reluBackward(gg, x)]);
 }
 
 /**
@@ -345,7 +358,8 @@ function binary(op: BinaryKernel, x: TensorLike, y: TensorLike, da: Partial | nu
   const [a, b] = operands(op, x, y);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const size = shape.reduce((p, n) => p * n, 1);
-  const data = allocate(promote(a.dtype, b.dtype), size);
+  // The kernel writes every element.
+  const data = allocate(promote(a.dtype, b.dtype), size, false);
   getBackend().binary(op, a.data, a.shape, b.data, b.shape, data, shape);
   if (da === null || db === null) return new Tensor(data, shape);
   const out: Tensor = record(op, data, shape, [a, b], (g) => [

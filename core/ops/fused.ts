@@ -23,6 +23,8 @@ export type { AdamStepScalars, FusedActivation } from "../backend.ts";
 export interface LinearOptions {
   /** Applied to `x·W + b`: `"none"` or `"relu"`. @default {"none"} */
   activation?: FusedActivation;
+  /** The weight is stored `[out, in]` (PyTorch's `nn.Linear` layout): the product is `x·Wᵀ`. @default {false} */
+  transposeWeight?: boolean;
 }
 
 function checkTensor(action: string, what: string, x: unknown): void {
@@ -32,18 +34,23 @@ function checkTensor(action: string, what: string, x: unknown): void {
 }
 
 const linearOps = {
-  none: makeLinear("none"),
-  relu: makeLinear("relu"),
+  none: makeLinear("none", false),
+  relu: makeLinear("relu", false),
 };
 
-function makeLinear(activation: FusedActivation) {
+const linearTransposedOps = {
+  none: makeLinear("none", true),
+  relu: makeLinear("relu", true),
+};
+
+function makeLinear(activation: FusedActivation, transposed: boolean) {
   return customVjp(
-    `linear(${activation})`,
+    `linear(${activation}${transposed ? ", Wᵀ" : ""})`,
     (x: Tensor, w: Tensor, b: Tensor) => {
-      const [rows, cols, inner] = [x.shape[0], w.shape[1], x.shape[1]];
+      const [rows, cols, inner] = [x.shape[0], w.shape[transposed ? 0 : 1], x.shape[1]];
       const data = allocate(x.dtype, rows * cols);
       const backend = getBackend();
-      backend.matmul(x.data, w.data, data, rows, cols, inner, false, false);
+      backend.matmul(x.data, w.data, data, rows, cols, inner, false, transposed);
       (backend.biasActivation ?? jsBackend.biasActivation!)(data, b.data, data, rows, cols, activation);
       const output = new Tensor(data, [rows, cols]);
       return { output, saved: output };
@@ -52,8 +59,12 @@ function makeLinear(activation: FusedActivation) {
       // ReLU's mask is a constant: its derivative is zero wherever it is defined.
       const gz = activation === "relu" ? mul(g, step(output)) : g;
       return [
-        x._node === null ? null : matmul(gz, w, { transposeB: true }),
-        w._node === null ? null : matmul(x, gz, { transposeA: true }),
+        x._node === null ? null : matmul(gz, w, { transposeB: !transposed }),
+        w._node === null
+          ? null
+          : transposed
+          ? matmul(gz, x, { transposeA: true })
+          : matmul(x, gz, { transposeA: true }),
         sum(gz, { axis: 0 }),
       ];
     },
@@ -62,7 +73,8 @@ function makeLinear(activation: FusedActivation) {
 
 /**
  * A fully connected layer's arithmetic in one op: `act(x·W + b)` with `x` of
- * shape `[batch, in]`, `W` `[in, out]` and `b` `[out]`. The product runs on the
+ * shape `[batch, in]`, `W` `[in, out]` and `b` `[out]` (with `transposeWeight`,
+ * `act(x·Wᵀ + b)` with `W` `[out, in]`, PyTorch's `F.linear`). The product runs on the
  * backend's matmul kernel; the bias and the activation are added in one pass
  * over its output. The backward pass computes `g ⊙ act'` once and gives
  * `∂x = (g ⊙ act')·Wᵀ` (skipped when `x` needs no gradient), `∂W = xᵀ·(g ⊙ act')`
@@ -71,7 +83,7 @@ function makeLinear(activation: FusedActivation) {
  * @param x The input, `[batch, in]`.
  * @param weight The weight, `[in, out]`.
  * @param bias The bias, `[out]`.
- * @param options `activation`.
+ * @param options `activation`, `transposeWeight`.
  * @returns A new `[batch, out]` tensor.
  * @throws {TypeError} When an input is not a Tensor or the activation is unknown.
  * @throws {RangeError} When the shapes do not fit (the message names them).
@@ -98,20 +110,28 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor, options: LinearO
       `Cannot ${action} as activation must be one of "none", "relu": current value is ${JSON.stringify(activation)}`,
     );
   }
-  if (x.rank !== 2 || weight.rank !== 2 || bias.rank !== 1 || x.shape[1] !== weight.shape[0]) {
+  const transposed = options.transposeWeight ?? false;
+  const [inAxis, outAxis] = transposed ? [1, 0] : [0, 1];
+  if (x.rank !== 2 || weight.rank !== 2 || bias.rank !== 1 || x.shape[1] !== weight.shape[inAxis]) {
     throw new RangeError(
-      `Cannot ${action} to x of shape [${x.shape}], weight [${weight.shape}] and bias [${bias.shape}] as they must be [batch, in], [in, out] and [out]`,
+      `Cannot ${action} to x of shape [${x.shape}], weight [${weight.shape}] and bias [${bias.shape}] as they must be [batch, in], ${
+        transposed ? "[out, in]" : "[in, out]"
+      } and [out]`,
     );
   }
-  if (bias.shape[0] !== weight.shape[1]) {
+  if (bias.shape[0] !== weight.shape[outAxis]) {
     throw new RangeError(
       `Cannot ${action} as the bias must have one entry per output (${
-        weight.shape[1]
+        weight.shape[outAxis]
       } for weight [${weight.shape}]): current shape is [${bias.shape}]`,
     );
   }
   const dtype: DType = [x, weight, bias].some((t) => t.dtype === "float64") ? "float64" : "float32";
-  return linearOps[activation](cast(x, dtype), cast(weight, dtype), cast(bias, dtype));
+  return (transposed ? linearTransposedOps : linearOps)[activation](
+    cast(x, dtype),
+    cast(weight, dtype),
+    cast(bias, dtype),
+  );
 }
 
 const sparseCrossEntropy = customVjp(

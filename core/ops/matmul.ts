@@ -67,7 +67,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const dtype = a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32";
   const x = cast(a, dtype), y = cast(b, dtype);
-  const data = allocate(dtype, m * n);
+  const data = allocate(dtype, m * n, false); // the kernel writes every element
   getBackend().matmul(x.data, y.data, data, m, n, k, ta, tb);
   return record("matmul", data, [m, n], [x, y], (g) => [
     x._node === null

@@ -23,3 +23,6 @@ export * from "./shape.ts";
 export * from "./matmul.ts";
 export * from "./custom.ts";
 export * from "./fused.ts";
+export * from "./conv.ts";
+export * from "./pool.ts";
+export * from "./activation.ts";

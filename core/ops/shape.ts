@@ -356,3 +356,91 @@ export function scatterAdd(
   forEachGathered(shape, index, ax, (i, offset) => (data[offset] += values.data[i]));
   return record("scatterAdd", data, shape, [values], (g) => [gather(g, index, ax)]);
 }
+
+function checkRowIndices(op: string, indices: Tensor, rows: number): void {
+  const v = indices.data;
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isInteger(v[i]) || v[i] < 0 || v[i] >= rows) {
+      throw new RangeError(
+        `Cannot ${op} as every index must be an integer in [0, ${rows}): current value is ${
+          v[i]
+        } (element ${i} of indices [${indices.shape}])`,
+      );
+    }
+  }
+}
+
+/**
+ * The rows of `table` picked by integer `indices` (PyTorch's `F.embedding`, or
+ * `index_select` along axis 0): `out[i…] = table[indices[i…]]`, of shape
+ * `[...indices.shape, ...table.shape.slice(1)]`. The indices get no gradient;
+ * the table's gradient adds each output row's cotangent into the row it came
+ * from ({@linkcode scatterRows}).
+ *
+ * @param table The table, `[rows, ...]`.
+ * @param indices Integers in `[0, rows)`, any shape.
+ * @returns A new tensor.
+ * @throws {RangeError} When an index is not an integer in range (naming it and its position).
+ *
+ * @example
+ * ```ts
+ * import { gatherRows } from "./shape.ts";
+ * import { tensor } from "../tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const table = tensor([[0, 0], [1, 10], [2, 20]]);
+ * assert.deepEqual(gatherRows(table, tensor([[2, 1]])).toArray(), [[[2, 20], [1, 10]]]);
+ * ```
+ */
+export function gatherRows(table: Tensor, indices: Tensor): Tensor {
+  checkTensor("gatherRows", table, "the table");
+  checkTensor("gatherRows", indices, "the indices");
+  if (table.rank < 1) throw new RangeError("Cannot gatherRows from a rank-0 table: it has no rows");
+  const rows = table.shape[0], width = table.size / Math.max(rows, 1);
+  checkRowIndices("gatherRows", indices, rows);
+  const data = allocate(table.dtype, indices.size * width);
+  const src = table.data, at = indices.data;
+  for (let i = 0; i < at.length; i++) data.set(src.subarray(at[i] * width, (at[i] + 1) * width), i * width);
+  const shape = [...indices.shape, ...table.shape.slice(1)];
+  return record("gatherRows", data, shape, [table], (g) => [scatterRows(g, indices, rows)]);
+}
+
+/**
+ * Adds the rows of `values` into zeros of `[rows, ...]` at `indices`: the VJP
+ * of {@linkcode gatherRows} (PyTorch's `index_add` onto zeros), whose own VJP is
+ * `gatherRows` again.
+ *
+ * @param values `[...indices.shape, ...rowShape]`.
+ * @param indices Integers in `[0, rows)`.
+ * @param rows The number of rows of the result.
+ * @returns A new `[rows, ...rowShape]` tensor.
+ * @throws {RangeError} When the shapes do not fit or an index is out of range.
+ *
+ * @example
+ * ```ts
+ * import { scatterRows } from "./shape.ts";
+ * import { tensor } from "../tensor.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(scatterRows(tensor([[1, 2], [3, 4]]), tensor([1, 1]), 3).toArray(), [[0, 0], [4, 6], [0, 0]]);
+ * ```
+ */
+export function scatterRows(values: Tensor, indices: Tensor, rows: number): Tensor {
+  checkTensor("scatterRows", values, "values");
+  checkTensor("scatterRows", indices, "the indices");
+  const rowShape = values.shape.slice(indices.rank);
+  if (!shapesEqual(values.shape.slice(0, indices.rank), indices.shape)) {
+    throw new RangeError(
+      `Cannot scatterRows values of shape [${values.shape}] with indices of shape [${indices.shape}]: the values must start with the indices' shape`,
+    );
+  }
+  checkRowIndices("scatterRows", indices, rows);
+  const width = sizeOf(rowShape);
+  const data = allocate(values.dtype, rows * width);
+  const src = values.data, at = indices.data;
+  for (let i = 0; i < at.length; i++) {
+    const d = at[i] * width, s = i * width;
+    for (let j = 0; j < width; j++) data[d + j] += src[s + j];
+  }
+  return record("scatterRows", data, [rows, ...rowShape], [values], (g) => [gatherRows(g, indices)]);
+}

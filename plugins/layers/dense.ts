@@ -6,7 +6,7 @@
 
 import type { Initializer, Layer, Plugin } from "../../core/interfaces.ts";
 import { linear } from "../../core/ops/fused.ts";
-import { matmul, relu, reshape } from "../../core/ops/mod.ts";
+import { matmul, relu, reshape, transpose } from "../../core/ops/mod.ts";
 import { checkBoolean, checkChoice, checkKeys, checkNumber } from "../../core/options.ts";
 import { type DType, type Tensor, tensorTooLarge } from "../../core/tensor.ts";
 import { resolveInitializer } from "../initializers/mod.ts";
@@ -32,6 +32,13 @@ export interface DenseOptions {
    * separate pass or buffer). @default {"none"}
    */
   activation?: "none" | "relu";
+  /**
+   * How the weight is stored: `"in-out"`, `[inputs, units]` (Keras's and TF.js's kernel), or
+   * `"out-in"`, `[units, inputs]` (PyTorch's `nn.Linear` weight, so a saved model's tensors load into
+   * PyTorch as they are). The same seed gives the same function either way: the initializer draws
+   * `[inputs, units]`, and `"out-in"` stores its transpose. @default {"in-out"}
+   */
+  weightLayout?: "in-out" | "out-in";
 }
 
 /** Parameters of a dense layer. */
@@ -51,11 +58,13 @@ export type DenseParams = { weight: Tensor; bias: Tensor } | { weight: Tensor };
  * that is differentiable again); without a bias, as `matmul` (then `relu`).
  *
  * Differences from PyTorch's `nn.Linear`: the weight is stored transposed
- * (`[in, out]`, as in TF.js and Keras), initialized with Xavier/Glorot uniform
+ * (`[in, out]`, as in TF.js and Keras) unless `weightLayout: "out-in"` asks for
+ * PyTorch's `[out, in]`, initialized with Xavier/Glorot uniform
  * by default (PyTorch uses Kaiming uniform with a = √5), and the bias starts at
  * zero (PyTorch draws it from U(−1/√in, 1/√in)).
  *
- * @param options `units` (required), `useBias`, `initializer`, `biasInitializer`, `dtype`, `activation`.
+ * @param options `units` (required), `useBias`, `initializer`, `biasInitializer`, `dtype`, `activation`,
+ *   `weightLayout`.
  * @returns The layer.
  * @throws {RangeError | TypeError} For a bad option, naming it.
  *
@@ -98,7 +107,15 @@ export type DenseParams = { weight: Tensor; bias: Tensor } | { weight: Tensor };
  */
 export function dense(options: DenseOptions): Layer<DenseParams, Record<string, never>> {
   const owner = 'layer "dense"';
-  checkKeys(owner, options, ["units", "useBias", "initializer", "biasInitializer", "dtype", "activation"]);
+  checkKeys(owner, options, [
+    "units",
+    "useBias",
+    "initializer",
+    "biasInitializer",
+    "dtype",
+    "activation",
+    "weightLayout",
+  ]);
   if (options?.units === undefined) {
     throw new TypeError(
       `Cannot create ${owner} as units must be given (a positive integer): current value is undefined`,
@@ -112,6 +129,8 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
     ? undefined
     : checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
   const activation = checkChoice(owner, "activation", options.activation, "none", ["none", "relu"] as const);
+  const transposed =
+    checkChoice(owner, "weightLayout", options.weightLayout, "in-out", ["in-out", "out-in"] as const) === "out-in";
   return {
     init(inputShape, rng, context) {
       const inputs = inputShape.reduce((p, n) => p * n, 1);
@@ -128,21 +147,23 @@ export function dense(options: DenseOptions): Layer<DenseParams, Record<string, 
           `Cannot initialize ${owner} as its weight [${inputs},${units}] (${type}) needs ${tooLarge}: current value of units is ${units}`,
         );
       }
-      const weight = init([inputs, units], rng, type);
+      const drawn = init([inputs, units], rng, type);
+      const weight = transposed ? transpose(drawn) : drawn;
       const params = useBias ? { weight, bias: biasInit([units], rng, type) } : { weight };
       return { params, state: {}, outputShape: [units] };
     },
     apply(params, state, input) {
-      if (input.rank < 2 || input.size / input.shape[0] !== params.weight.shape[0]) {
+      const inputs = params.weight.shape[transposed ? 1 : 0];
+      if (input.rank < 2 || input.size / input.shape[0] !== inputs) {
         throw new RangeError(
-          `Cannot apply ${owner} as the input must be [batch, ${
-            params.weight.shape[0]
-          }] (features flattened after the batch axis): current shape is [${input.shape}]`,
+          `Cannot apply ${owner} as the input must be [batch, ${inputs}] (features flattened after the batch axis): current shape is [${input.shape}]`,
         );
       }
       const x = input.rank === 2 ? input : reshape(input, [input.shape[0], -1]);
-      if ("bias" in params) return { output: linear(x, params.weight, params.bias, { activation }), state };
-      const y = matmul(x, params.weight);
+      if ("bias" in params) {
+        return { output: linear(x, params.weight, params.bias, { activation, transposeWeight: transposed }), state };
+      }
+      const y = matmul(x, params.weight, { transposeB: transposed });
       return { output: activation === "relu" ? relu(y) : y, state };
     },
   };
@@ -159,6 +180,7 @@ const plugin: Plugin<"layer", DenseOptions> = {
     initializer: "xavier-uniform",
     biasInitializer: "zeros",
     activation: "none",
+    weightLayout: "in-out",
   },
   create: (options) => dense(options as DenseOptions) as unknown as Layer,
 };

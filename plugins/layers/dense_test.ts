@@ -197,6 +197,39 @@ Deno.test("dense() throws RangeError for an unknown activation, naming the choic
   });
 });
 
+Deno.test('dense({ weightLayout: "out-in" }) stores PyTorch\'s [units, inputs] weight and computes the same function', () => {
+  for (const activation of ["none", "relu"] as const) {
+    const keras = dense({ units: 3, activation }), torch = dense({ units: 3, activation, weightLayout: "out-in" });
+    const a = keras.init([4], new Random(7)), b = torch.init([4], new Random(7));
+    const wa = (a.params as { weight: Tensor }).weight, wb = (b.params as { weight: Tensor }).weight;
+    assert.deepEqual(wb.shape, [3, 4]);
+    assert.deepEqual(
+      wb.toArray(),
+      (wa.toArray() as number[][])[0].map((_, j) => (wa.toArray() as number[][]).map((r) => r[j])),
+    );
+    const x = random([5, 4], 1);
+    const ya = keras.apply(a.params, {}, x, { training: true }).output,
+      yb = torch.apply(b.params, {}, x, { training: true }).output;
+    assert.deepEqual(yb.toArray(), ya.toArray());
+    // The gradients are each other's transposes (bias equal), and the input's the same.
+    const f = (layer: typeof keras) => (p: { input: Tensor; params: DenseParams }) =>
+      weighted(layer.apply(p.params, {}, p.input, { training: true }).output);
+    const ga = grad(f(keras))({ input: x, params: a.params }), gb = grad(f(torch))({ input: x, params: b.params });
+    assert.deepEqual(gb.input.toArray(), ga.input.toArray());
+    const gwa = (ga.params as { weight: Tensor }).weight.toArray() as number[][];
+    assert.deepEqual((gb.params as { weight: Tensor }).weight.toArray(), gwa[0].map((_, j) => gwa.map((r) => r[j])));
+    gradcheck(f(torch), { input: x, params: b.params });
+    gradgradcheck(f(torch), { input: x, params: b.params });
+  }
+  const noBias = dense({ units: 2, useBias: false, weightLayout: "out-in" });
+  const p = noBias.init([3], new Random(0)).params;
+  assert.deepEqual(noBias.apply(p, {}, random([1, 3], 2), { training: false }).output.shape, [1, 2]);
+  assert.throws(
+    () => dense({ units: 1, weightLayout: "torch" as never }),
+    /weightLayout must be one of "in-out", "out-in"/,
+  );
+});
+
 Deno.test("dense() with a weight too large to allocate refuses before allocating, giving the bytes requested", () => {
   // 2 × 10⁹ float64 weights are 16 GB: refused at once, with nothing allocated, in float32 (8 GB) too.
   for (const [dtype, bytes] of [["float64", 16000000000], ["float32", 8000000000]] as const) {

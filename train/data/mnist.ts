@@ -32,8 +32,13 @@ export interface MnistOptions {
   dir?: string;
   /** Scale pixels from 0…255 to [0, 1]. @default {true} */
   normalize?: boolean;
-  /** Images as `[n, 784]` rows (for dense layers) rather than `[n, 28, 28]`. @default {true} */
+  /** Images as `[n, 784]` rows (for dense layers) rather than `[n, 28, 28]`. @default {true, or false with `channels`} */
   flatten?: boolean;
+  /**
+   * Images as `[n, 1, 28, 28]`, with the channel axis the convolution layers read (NCHW, PyTorch's
+   * layout, as torchvision's `ToTensor` gives). Implies `flatten: false`. @default {false}
+   */
+  channels?: boolean;
   /** Targets as `"one-hot"` rows `[n, 10]` or class `"index"` values `[n]`. @default {"one-hot"} */
   labels?: "one-hot" | "index";
   /** Keep only the first `limit` samples of each split (quick experiments). */
@@ -100,7 +105,15 @@ async function loadIdxSet(
       );
     }
   }
-  const normalize = options.normalize ?? true, flatten = options.flatten ?? true;
+  const channels = options.channels ?? false;
+  if (typeof channels !== "boolean" || (channels && options.flatten === true)) {
+    throw new TypeError(
+      `Cannot load ${name} as channels must be true or false, and true only without flatten: current values are channels ${
+        JSON.stringify(options.channels)
+      } and flatten ${JSON.stringify(options.flatten)}`,
+    );
+  }
+  const normalize = options.normalize ?? true, flatten = options.flatten ?? !channels;
   const labels = options.labels ?? "one-hot";
   if (labels !== "one-hot" && labels !== "index") {
     throw new RangeError(
@@ -145,7 +158,14 @@ async function loadIdxSet(
       else y[i] = c;
     }
     return {
-      x: new Tensor(x, flatten ? [n, pixels] : [n, images.shape[1], images.shape[2]]),
+      x: new Tensor(
+        x,
+        flatten
+          ? [n, pixels]
+          : channels
+          ? [n, 1, images.shape[1], images.shape[2]]
+          : [n, images.shape[1], images.shape[2]],
+      ),
       y: new Tensor(y, labels === "one-hot" ? [n, k] : [n]),
     };
   };
@@ -162,7 +182,7 @@ async function loadIdxSet(
  * and `t10k-labels-idx1-ubyte`, each plain or gzip-compressed (`.gz`). Nothing
  * is downloaded. Needs `--allow-read` for the folder.
  *
- * @param options `dir` (required), `normalize`, `flatten`, `labels`, `limit`, `dtype`.
+ * @param options `dir` (required), `normalize`, `flatten`, `channels`, `labels`, `limit`, `dtype`.
  * @returns `{ train, test, classes }`.
  * @throws {Deno.errors.NotFound} When a file is missing; the message says where to get it.
  * @throws {RangeError} When a file is corrupt or truncated (naming the file and the byte offset).
@@ -199,7 +219,7 @@ export function loadMnist(options: MnistOptions): Promise<MnistData> {
  * Debian's `dataset-fashion-mnist` package installs in {@linkcode FASHION_MNIST_DIR};
  * nothing is downloaded. Needs `--allow-read` for the folder.
  *
- * @param options `dir`, `normalize`, `flatten`, `labels`, `limit`, `dtype`.
+ * @param options `dir`, `normalize`, `flatten`, `channels`, `labels`, `limit`, `dtype`.
  * @returns `{ train, test, classes }` with {@linkcode FASHION_MNIST_CLASSES}.
  * @throws {Deno.errors.NotFound} When a file is missing; the message gives the install command and the download address.
  * @throws {RangeError} When a file is corrupt or truncated.

@@ -101,3 +101,22 @@ Deno.test("loadMnist() rejects a truncated file, a label out of range and mismat
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadFashionMnist() with channels gives [n, 1, rows, cols] images for conv2d, in row-major pixel order", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fixture(dir, false);
+    const { train, test } = await loadFashionMnist({ dir, channels: true });
+    assert.deepEqual(train.x.shape, [3, 1, 2, 2]);
+    assert.deepEqual(test.x.shape, [2, 1, 2, 2]);
+    assert.deepEqual([...train.x.data.subarray(0, 4)], [0, 1, 0.2, 0.4]);
+    assert.deepEqual((await loadFashionMnist({ dir, channels: true, flatten: false })).train.x.shape, [3, 1, 2, 2]);
+    await assert.rejects(loadFashionMnist({ dir, channels: true, flatten: true }), {
+      name: "TypeError",
+      message:
+        "Cannot load Fashion-MNIST as channels must be true or false, and true only without flatten: current values are channels true and flatten true",
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
