@@ -485,6 +485,13 @@ for (const name of layerNames) {
           flattenTree(first.params).map(([p, t]) => [p, t.toArray()]),
           flattenTree(again.params).map(([p, t]) => [p, t.toArray()]),
         );
+        // Parameters and state follow the inputs' dtype when the layer is not told one (as train() tells it).
+        for (const dtype of ["float32", "float64"] as const) {
+          const typed = c.layer.init(sample, new Random(5), { dtype });
+          for (const [path, t] of [...flattenTree(typed.params), ...flattenTree(typed.state)]) {
+            assert.equal(t.dtype, dtype, `"${path}" of a layer initialized for ${dtype} inputs`);
+          }
+        }
         const snapshot = (t: Tree) => flattenTree(t).map(([p, x]) => [p, x.shape, Array.from(x.data)]);
         const before = [snapshot(first.params), snapshot(first.state), Array.from(c.input.data)];
         for (const training of [true, false]) {

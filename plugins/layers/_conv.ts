@@ -33,7 +33,7 @@ export interface ConvLayerOptions<S> {
   initializer?: InitializerOption;
   /** The bias initializer. @default {PyTorch's: U(±1/√fanIn)} */
   biasInitializer?: InitializerOption;
-  /** The parameters' dtype. @default {"float64"} */
+  /** The parameters' dtype. @default {the inputs' dtype: `init`'s `context.dtype` (the training data's, in `train`), float64 when not given} */
   dtype?: DType;
 }
 
@@ -98,7 +98,9 @@ export function convLayer<S>(owner: string, spatial: 1 | 2, options: ConvLayerOp
   const biasInit = options.biasInitializer === undefined
     ? null
     : resolveInitializer(owner, "biasInitializer", options.biasInitializer);
-  const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  const dtype = options.dtype === undefined
+    ? undefined
+    : checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
   const kernelShape = spatial === 2 ? kernel : [kernel[1]];
   const expected = spatial === 2 ? "[batch, channels, height, width]" : "[batch, channels, length]";
   /** The input as `[N, C, H, W]`, the window, and the output shape after the batch axis. */
@@ -116,17 +118,18 @@ export function convLayer<S>(owner: string, spatial: 1 | 2, options: ConvLayerOp
     return { full, out };
   };
   return {
-    init(inputShape, rng) {
+    init(inputShape, rng, context) {
       const { out } = plan("initialize", [1, ...inputShape]);
+      const type = dtype ?? context?.dtype ?? "float64";
       const channels = inputShape[0];
       // Drawn in gradflow's [fanIn-side, fanOut-side, ...window] layout, so that the initializers' fans are
       // PyTorch's (fanIn = C·k, fanOut = O·k), then laid out as PyTorch's [O, C, ...window].
-      const drawn = init([channels, filters, ...kernelShape], rng, dtype);
+      const drawn = init([channels, filters, ...kernelShape], rng, type);
       const weight = transpose(drawn, [1, 0, ...kernelShape.map((_, i) => i + 2)]);
       if (!useBias) return { params: { weight }, state: {}, outputShape: out };
       const fanIn = channels * kernelShape.reduce((p, n) => p * n, 1);
       const bound = 1 / Math.sqrt(fanIn);
-      const bias = (biasInit ?? uniform({ low: -bound, high: bound }))([filters], rng, dtype);
+      const bias = (biasInit ?? uniform({ low: -bound, high: bound }))([filters], rng, type);
       return { params: { weight, bias }, state: {}, outputShape: out };
     },
     apply(params, state, input) {

@@ -60,7 +60,6 @@ const plugin: Plugin<"layer", Conv1dOptions> = {
     dilation: 1,
     useBias: true,
     initializer: TORCH_DEFAULT_INITIALIZER,
-    dtype: "float64",
   },
   create: (options) => conv1d(options as Conv1dOptions) as unknown as Layer,
 };

@@ -30,7 +30,8 @@ export type Conv2dParams = ConvParams;
  * called with the shape `[channels, filters, kh, kw]` (gradflow's fan-in-first
  * layout, so that its fans are right) and its values are laid out as
  * `[filters, channels, kh, kw]`. Differences from PyTorch: no `groups` and no
- * padding modes other than zeros; `dtype` defaults to float64.
+ * padding modes other than zeros; the parameters follow the inputs' dtype
+ * (float32 data trains in float32, as PyTorch's default dtype), float64 when not told.
  *
  * The convolution is one op (`conv2d` in core/ops/conv.ts): im2col and a
  * matrix product on the backend, with a backward pass of two more products
@@ -73,7 +74,6 @@ const plugin: Plugin<"layer", Conv2dOptions> = {
     dilation: 1,
     useBias: true,
     initializer: TORCH_DEFAULT_INITIALIZER,
-    dtype: "float64",
   },
   create: (options) => conv2d(options as Conv2dOptions) as unknown as Layer,
 };

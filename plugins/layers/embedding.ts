@@ -18,7 +18,7 @@ export interface EmbeddingOptions {
   dim: number;
   /** The table's initializer. @default {PyTorch's: "normal", N(0, 1)} */
   initializer?: Initializer | string | { name: string; [option: string]: unknown };
-  /** The table's dtype. @default {"float64"} */
+  /** The table's dtype. @default {the inputs' dtype: `init`'s `context.dtype` (the training data's, in `train`), float64 when not given} */
   dtype?: DType;
 }
 
@@ -72,10 +72,13 @@ export function embedding(options: EmbeddingOptions): Layer<EmbeddingParams, Rec
   const count = checkNumber(owner, "count", options.count, 1, { min: 1, integer: true });
   const dim = checkNumber(owner, "dim", options.dim, 1, { min: 1, integer: true });
   const init = resolveInitializer(owner, "initializer", options.initializer ?? "normal");
-  const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  const dtype = options.dtype === undefined
+    ? undefined
+    : checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
   return {
-    init(inputShape, rng) {
-      return { params: { weight: init([count, dim], rng, dtype) }, state: {}, outputShape: [...inputShape, dim] };
+    init(inputShape, rng, context) {
+      const type = dtype ?? context?.dtype ?? "float64";
+      return { params: { weight: init([count, dim], rng, type) }, state: {}, outputShape: [...inputShape, dim] };
     },
     apply(params, state, input) {
       const v = input.data;
@@ -99,7 +102,7 @@ const plugin: Plugin<"layer", EmbeddingOptions> = {
   kind: "layer",
   name: "embedding",
   description: "Lookup table: integer indices in [0, count) to rows of a [count, dim] weight (PyTorch's Embedding).",
-  defaults: { initializer: "normal", dtype: "float64" },
+  defaults: { initializer: "normal" },
   create: (options) => embedding(options as EmbeddingOptions) as unknown as Layer,
 };
 export default plugin;

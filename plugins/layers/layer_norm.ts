@@ -19,7 +19,7 @@ export interface LayerNormOptions {
   axes?: number;
   /** The ε added to the variance before the square root (PyTorch's `eps`). @default {1e-5} */
   epsilon?: number;
-  /** The dtype of the weight and bias. @default {"float64"} */
+  /** The dtype of the weight and bias. @default {the inputs' dtype: `init`'s `context.dtype` (the training data's, in `train`), float64 when not given} */
   dtype?: DType;
 }
 
@@ -68,9 +68,11 @@ export function layerNorm(options: LayerNormOptions = {}): Layer<LayerNormParams
   checkKeys(owner, options, ["axes", "epsilon", "dtype"]);
   const axes = checkNumber(owner, "axes", options.axes, 1, { min: 1, integer: true });
   const epsilon = checkNumber(owner, "epsilon", options.epsilon, 1e-5, { min: 0 });
-  const dtype = checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
+  const dtype = options.dtype === undefined
+    ? undefined
+    : checkChoice(owner, "dtype", options.dtype, "float64", ["float32", "float64"] as const);
   return {
-    init(inputShape) {
+    init(inputShape, _rng, context) {
       if (inputShape.length < axes || inputShape.slice(-axes).some((n) => !(n > 0))) {
         throw new RangeError(
           `Cannot initialize ${owner} as the input must have at least ${axes} non-empty ax${
@@ -78,9 +80,9 @@ export function layerNorm(options: LayerNormOptions = {}): Layer<LayerNormParams
           } after the batch axis to normalize over: current shape is [${inputShape}]`,
         );
       }
-      const shape = inputShape.slice(-axes);
+      const shape = inputShape.slice(-axes), type = dtype ?? context?.dtype ?? "float64";
       return {
-        params: { weight: full(shape, 1, dtype), bias: full(shape, 0, dtype) },
+        params: { weight: full(shape, 1, type), bias: full(shape, 0, type) },
         state: {},
         outputShape: [...inputShape],
       };
@@ -108,7 +110,7 @@ const plugin: Plugin<"layer", LayerNormOptions> = {
   kind: "layer",
   name: "layer-norm",
   description: "Layer normalization (x − μ)/√(σ² + ε)·γ + β over the last axes of each sample (PyTorch's LayerNorm).",
-  defaults: { axes: 1, epsilon: 1e-5, dtype: "float64" },
+  defaults: { axes: 1, epsilon: 1e-5 },
   create: (options) => layerNorm(options) as unknown as Layer,
 };
 export default plugin;

@@ -49,8 +49,8 @@ export function residual(layers: readonly Layer[] | ResidualOptions): Layer<Tree
     throw new TypeError((error as Error).message.replaceAll('layer "sequential"', owner));
   }
   return {
-    init(inputShape, rng) {
-      const r = branch.init(inputShape, rng);
+    init(inputShape, rng, context) {
+      const r = branch.init(inputShape, rng, context);
       if (r.outputShape.join() !== inputShape.join()) {
         throw new RangeError(
           `Cannot initialize ${owner} as its layers must keep the input's shape [${inputShape}] (x + f(x)): current output shape is [${r.outputShape}]`,
