@@ -98,6 +98,15 @@ export interface Backend {
     activation: FusedActivation,
   ): void;
   /**
+   * Optional fused kernel: ReLU's vector-Jacobian product in one pass,
+   * `out[i] = grad[i]·(x[i] > 0 ? 1 : 0)`: `grad` where `x > 0`, else `grad·0`
+   * (a zero of `grad`'s sign, or NaN for an infinite or NaN `grad`), the bits of
+   * `mul(grad, step(x))` without the mask's pass and buffer. All three arrays
+   * have one length; `out` may be `grad` or `x`. The ops use
+   * {@linkcode jsBackend}'s when a backend lacks it.
+   */
+  reluBackward?(grad: TypedArray, x: TypedArray, out: TypedArray): void;
+  /**
    * Optional fused kernel: one Adam step for one parameter, in a single pass
    * (see {@linkcode AdamStepScalars} for the arithmetic and its rounding, which
    * every backend must reproduce bit for bit). `outM` may be `m`, `outV` may be
@@ -738,6 +747,11 @@ function biasActivation(
   }
 }
 
+/** ReLU's VJP: g·1 or g·0, as the mask product computes (and without a branch on the sign of g). */
+function reluBackward(g: TypedArray, x: TypedArray, o: TypedArray): void {
+  for (let i = 0; i < o.length; i++) o[i] = g[i] * (x[i] > 0 ? 1 : 0);
+}
+
 /**
  * The float32 Adam loop: every operation rounded to float32 (`Math.fround` after each
  * one; rounding the exact double result of +, −, ×, ÷ or √ of float32 operands to
@@ -831,6 +845,7 @@ interface Loops {
   reduceSum: typeof reduceSum;
   reduceMax: typeof reduceMax;
   biasActivation: typeof biasActivation;
+  reluBackward: typeof reluBackward;
   adamStepF64: typeof adamStepF64;
 }
 
@@ -843,6 +858,7 @@ const sourceLoops: Loops = {
   reduceSum,
   reduceMax,
   biasActivation,
+  reluBackward,
   adamStepF64,
 };
 
@@ -878,6 +894,7 @@ function copyLoops(loops: Loops, tag: string): Loops {
     reduceSum: recompile(loops.reduceSum, tag, "reduceSum"),
     reduceMax: recompile(loops.reduceMax, tag, "reduceMax"),
     biasActivation: recompile(loops.biasActivation, tag, "biasActivation"),
+    reluBackward: recompile(loops.reluBackward, tag, "reluBackward"),
     adamStepF64: recompile(loops.adamStepF64, tag, "adamStepF64"),
   };
 }
@@ -926,6 +943,9 @@ export const jsBackend: Backend = {
   },
   biasActivation(x, bias, out, rows, cols, activation) {
     loopsFor(x, bias, out).biasActivation(x, bias, out, rows, cols, activation);
+  },
+  reluBackward(grad, x, out) {
+    loopsFor(grad, x, out).reluBackward(grad, x, out);
   },
   adamStep,
   ...windowKernels,

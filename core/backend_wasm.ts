@@ -4,7 +4,7 @@
  * float32 elementwise kernels from `wasm/elementwise.c` (one module; the bytes
  * are embedded, so it needs no permission and no native code). They are the
  * default backend's `matmul`, `adamStep`, and float32 `unary`, `binary`,
- * `biasActivation` and column sums wherever the engine supports WebAssembly
+ * `biasActivation`, `reluBackward` and column sums wherever the engine supports WebAssembly
  * SIMD; the other kernels, dtypes and shapes are {@linkcode jsBackend}'s.
  * Where the engine shares WebAssembly memory between threads, large products
  * are split across Web Workers (`wasm/threads.c`, `wasm/thread_pool.ts`).
@@ -520,7 +520,7 @@ function sumColumns(
  * The float32 elementwise kernels of elementwise.c over one instance of the module: unary relu, step,
  * neg, abs, square and sqrt; binary add, sub, mul and div on equal lengths, a scalar on either side, or
  * a row broadcast (`[rows, cols] op [cols]` and `[cols] op [rows, cols]`); the fused bias + activation;
- * column sums (`inner > 1`). Each copies its inputs into scratch chunk by chunk, runs in place and copies
+ * ReLU's VJP; column sums (`inner > 1`). Each copies its inputs into scratch chunk by chunk, runs in place and copies
  * the result out, giving jsBackend's bits (see elementwise.c). Calls on fewer than
  * {@linkcode SMALL_ELEMENTWISE} elements, with an array that is not a Float32Array, with an output that
  * overlaps an input other than exactly, and every other kernel and shape run {@linkcode jsBackend}'s.
@@ -528,7 +528,7 @@ function sumColumns(
 function elementwiseKernels(
   exports: KernelExports,
   scratch: Scratch,
-): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation"> {
+): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation" | "reluBackward"> {
   const fn = <F>(name: string) => exports[name] as F;
   const unaryFns = new Map<UnaryKernel, UnaryFn>(UNARY_OPS.map((op) => [op, fn(`${op}_f32`)]));
   const binaryFns = new Map<
@@ -544,7 +544,7 @@ function elementwiseKernels(
     }]),
   );
   const biasNone = binaryFns.get("add")!.rows, biasRelu = fn<RowsFn>("add_relu_rows_f32");
-  const columns = fn<RowsFn>("sum_columns_f32");
+  const columns = fn<RowsFn>("sum_columns_f32"), reluGrad = fn<PairFn>("relu_backward_f32");
   const f32 = Float32Array;
   return {
     unary(op, x, out) {
@@ -597,6 +597,14 @@ function elementwiseKernels(
       ) return;
       jsBackend.biasActivation!(x, bias, out, rows, cols, activation);
     },
+    reluBackward(grad, x, out) {
+      if (
+        out.length >= SMALL_ELEMENTWISE && grad instanceof f32 && x instanceof f32 && out instanceof f32 &&
+        grad.length === out.length && x.length === out.length && !overlapsPartly(grad, out) &&
+        !overlapsPartly(x, out) && streamed(scratch, grad, x, out, reluGrad)
+      ) return;
+      jsBackend.reluBackward!(grad, x, out);
+    },
   };
 }
 
@@ -628,7 +636,7 @@ export function wasmSimdSupported(): boolean {
  * Float32Array and it has at least 512 elements, `unary` relu, step, neg,
  * abs, square and sqrt, `binary` add, sub, mul and div (equal shapes, a
  * scalar on either side, or a row `[cols]` against `[rows, cols]`),
- * `biasActivation` and `reduce` sum over columns (`inner > 1`, in double, in
+ * `biasActivation`, `reluBackward` and `reduce` sum over columns (`inner > 1`, in double, in
  * the TypeScript kernel's order) run four lanes at a time with the TypeScript
  * kernels' results bit for bit; everything else is {@linkcode jsBackend}'s.
  * Each call copies its arrays into the backend's WebAssembly memory and the

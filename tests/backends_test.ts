@@ -13,7 +13,7 @@
  * binary loops against the broadcast walk; and the float32 kernels the wasm
  * backend runs in WebAssembly (unary relu, step, neg, abs, square, sqrt;
  * binary add, sub, mul, div on equal lengths, scalars and row broadcasts;
- * biasActivation; column sums) bit for bit, for both dtypes, lengths around
+ * biasActivation; ReLU's VJP; column sums) bit for bit, for both dtypes, lengths around
  * its threshold and chunks, special values in the SIMD lanes and in the
  * scalar tails, and aliased and overlapping outputs. A backend that cannot
  * be created here ("blas" without OpenBLAS or --allow-ffi) is ignored with
@@ -179,6 +179,9 @@ const reference: Backend = {
         out[r * cols + c] = activation === "relu" && !Number.isNaN(v) && !(v > 0) ? 0 : v;
       }
     }
+  },
+  reluBackward(grad, x, out) {
+    for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? grad[i] : grad[i] * 0;
   },
   adamStep(grad, m, v, outM, outV, outUpdate, s, param) {
     const single = [grad, m, v, outM, outV, outUpdate, ...(param ? [param] : [])].every((x) =>
@@ -562,6 +565,46 @@ function checkBiasActivation(be: Backend, rng: Random, dtype: Dtype) {
 }
 
 /**
+ * ReLU's VJP on fresh, aliased (out === grad, out === x) and overlapping
+ * outputs, with mixed dtypes, and with every pair of special values (in the
+ * cotangent and the input) in the scalar tail.
+ */
+function checkReluBackward(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  for (const n of ELEMENTWISE_LENGTHS) {
+    const g = edgeValues(rng, n, dtype), x = edgeValues(rng, n, dtype);
+    const what = `${be.name} reluBackward ${dtype} n=${n}`;
+    sameAsReference(be, what, [g, x, make(n).fill(Number.NaN)], (k, [g, x, out]) => k.reluBackward!(g, x, out));
+    sameAsReference(be, `${what} (out === grad)`, [g, x], (k, [g, x]) => k.reluBackward!(g, x, g));
+    sameAsReference(be, `${what} (out === x)`, [g, x], (k, [g, x]) => k.reluBackward!(g, x, x));
+    const other = dtype === "float32" ? Float64Array.from(x) : Float32Array.from(x);
+    sameAsReference(be, `${what} with mixed dtypes`, [g, other, new Float64Array(n)], (k, [g, x, out]) => {
+      k.reluBackward!(g, x, out);
+      k.reluBackward!(x, g, out);
+    });
+    const buffer = make(n + 3);
+    buffer.set(g);
+    sameAsReference(be, `${what} (overlapping)`, [buffer, x], (k, [s, x]) => {
+      k.reluBackward!(s.subarray(0, n), x, s.subarray(3));
+      k.reluBackward!(x, s.subarray(3), s.subarray(0, n));
+    });
+  }
+  const n = TAIL_LENGTH;
+  for (const y of SPECIALS) {
+    for (let j = 0; j < SPECIALS.length; j += 3) {
+      const g = edgeValues(rng, n, dtype), x = edgeValues(rng, n, dtype);
+      g.set(SPECIALS.slice(j, j + 3), n - 3);
+      x.fill(y, n - 3);
+      const what = `${be.name} reluBackward ${dtype} with ${SPECIALS.slice(j, j + 3)} and ${y} in the tail`;
+      sameAsReference(be, what, [g, x, make(n), make(n)], (k, [g, x, out, swapped]) => {
+        k.reluBackward!(g, x, out);
+        k.reluBackward!(x, g, swapped);
+      });
+    }
+  }
+}
+
+/**
  * Sums over the middle axis of `[outer, n, inner]`: column sums (several
  * chunks of rows, rows longer than a chunk, several outer blocks), row sums,
  * and special values; and in both the SIMD columns and the scalar tail, a
@@ -727,6 +770,9 @@ for (const { name, backend, why } of candidates) {
             await t.step(`binary ${dtype}: row broadcasts`, () => checkRows(be, rng, dtype));
             if (be.biasActivation !== undefined) {
               await t.step(`biasActivation ${dtype}`, () => checkBiasActivation(be, rng, dtype));
+            }
+            if (be.reluBackward !== undefined) {
+              await t.step(`reluBackward ${dtype}`, () => checkReluBackward(be, rng, dtype));
             }
             await t.step(`reduce sum ${dtype}: columns and rows`, () => checkSums(be, rng, dtype));
           }

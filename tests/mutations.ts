@@ -286,10 +286,10 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "relu-backward-at-zero",
     kind: "core",
-    file: "core/ops/elementwise.ts",
-    original: "data[i] = gv[i] * (xv[i] > 0 ? 1 : 0);",
-    replacement: "data[i] = gv[i] * (xv[i] >= 0 ? 1 : 0);",
-    tests: ["core/ops/elementwise_test.ts", "plugins/layers/relu_test.ts"],
+    file: "core/backend.ts",
+    original: "o[i] = g[i] * (x[i] > 0 ? 1 : 0);",
+    replacement: "o[i] = g[i] * (x[i] >= 0 ? 1 : 0);",
+    tests: ["core/ops/elementwise_test.ts", "plugins/layers/relu_test.ts", "tests/backends_test.ts"],
     why: "ReLU's subgradient at 0 becomes 1 (PyTorch: 0)",
   },
   {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type BinaryKernel, getBackend, type UnaryKernel } from "../backend.ts";
+import { type BinaryKernel, getBackend, jsBackend, type UnaryKernel } from "../backend.ts";
 import { record } from "../graph.ts";
 import { allocate, broadcastShapes, type DType, Tensor } from "../tensor.ts";
 import { broadcastTo, sumTo } from "./reduce.ts";
@@ -267,10 +267,10 @@ export function relu(x: Tensor): Tensor {
  * as `mul(g, step(x))`, without the mask's pass and buffer). Linear in `g`, so its own VJP is itself.
  */
 function reluBackward(g: Tensor, x: Tensor): Tensor {
-  const dtype = promote(g.dtype, x.dtype);
-  const data = allocate(dtype, g.size, false), gv = g.data, xv = x.data;
-  // g·1 or g·0, as the mask product computes (and without a branch on the sign).
-  for (let i = 0; i < data.length; i++) data[i] = gv[i] * (xv[i] > 0 ? 1 : 0);
+  // The kernel writes every element.
+  const data = allocate(promote(g.dtype, x.dtype), g.size, false);
+  const backend = getBackend();
+  (backend.reluBackward ?? jsBackend.reluBackward!)(g.data, x.data, data);
   return record("reluBackward", data, g.shape, [g], (gg) => [reluBackward(gg, x)]);
 }
 

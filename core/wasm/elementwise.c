@@ -9,7 +9,8 @@
  *   or √ of float32 operands that equals the float32 operation (double carries more than 2·24 + 2 bits, so
  *   the double rounding is innocuous), so f32x4.add/sub/mul/div/sqrt give the same bits.
  * - neg, abs, relu and step only move or clear bits, written to reproduce the JS expressions exactly,
- *   NaN and signed zeros included (see relu4 and step4).
+ *   NaN and signed zeros included (see relu4 and step4); ReLU's VJP multiplies by step's 1 or 0, as the JS
+ *   kernel does (exact in float32 as in double).
  * - Sums accumulate in double (f64x2, the float32 lanes promoted exactly) in the JS kernel's order,
  *   and the caller rounds each to float32 once, as the JS kernel does.
  *
@@ -55,6 +56,12 @@ static inline v128_t mul4(v128_t a, v128_t b) { return wasm_f32x4_mul(a, b); }
 static inline float mul1(float a, float b) { return a * b; }
 static inline v128_t div4(v128_t a, v128_t b) { return wasm_f32x4_div(a, b); }
 static inline float div1(float a, float b) { return a / b; }
+/*
+ * ReLU's VJP of Backend.reluBackward, as the JS kernel `g * (x > 0 ? 1 : 0)`: g times the bits of step(x), so
+ * g where x > 0, else g·0 (a zero of g's sign, NaN for an infinite or NaN g), as one float32 multiplication.
+ */
+static inline v128_t relu_backward4(v128_t g, v128_t x) { return wasm_f32x4_mul(g, step4(x)); }
+static inline float relu_backward1(float g, float x) { return g * step1(x); }
 /* The fused bias + ReLU of Backend.biasActivation: the sum rounded to float32, then relu. */
 static inline v128_t add_relu4(v128_t a, v128_t b) { return relu4(wasm_f32x4_add(a, b)); }
 static inline float add_relu1(float a, float b) { return relu1(a + b); }
@@ -129,6 +136,13 @@ BINARY(sub)
 BINARY(mul)
 BINARY(div)
 ROWS(add_relu) /* add_relu_rows_f32 is the fused bias + ReLU */
+
+/* relu_backward_f32(g, x, n): g[i] = relu_backward(g[i], x[i]), ReLU's VJP in place of the cotangent. */
+EXPORT("relu_backward_f32") void relu_backward_f32(float *g, const float *x, i32 n) {
+  i32 i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(g + i, relu_backward4(wasm_v128_load(g + i), wasm_v128_load(x + i)));
+  TAIL for (; i < n; i++) g[i] = relu_backward1(g[i], x[i]);
+}
 
 /* ---------------------------------------------------------------- sums */
 
