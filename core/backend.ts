@@ -107,6 +107,12 @@ export interface Backend {
    */
   reluBackward?(grad: TypedArray, x: TypedArray, out: TypedArray): void;
   /**
+   * Optional: whether every element of `x` is finite (no NaN, no ±Infinity).
+   * The trainer asks it of every gradient and of the new parameters at every
+   * step. Callers use {@linkcode jsBackend}'s when a backend lacks it.
+   */
+  allFinite?(x: TypedArray): boolean;
+  /**
    * Optional fused kernel: one Adam step for one parameter, in a single pass
    * (see {@linkcode AdamStepScalars} for the arithmetic and its rounding, which
    * every backend must reproduce bit for bit). `outM` may be `m`, `outV` may be
@@ -753,6 +759,23 @@ function reluBackward(g: TypedArray, x: TypedArray, o: TypedArray): void {
 }
 
 /**
+ * Whether every element is finite, in one unrolled pass: x·0 is 0 for a finite x and NaN otherwise, so four
+ * independent sums of x·0 (the additions need not wait for one another) are 0 exactly when all is well.
+ */
+function allFinite(x: TypedArray): boolean {
+  const n = x.length, whole = n - (n & 3);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let i = 0; i < whole; i += 4) {
+    s0 += x[i] * 0;
+    s1 += x[i + 1] * 0;
+    s2 += x[i + 2] * 0;
+    s3 += x[i + 3] * 0;
+  }
+  for (let i = whole; i < n; i++) s0 += x[i] * 0;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
+/**
  * The float32 Adam loop: every operation rounded to float32 (`Math.fround` after each
  * one; rounding the exact double result of +, −, ×, ÷ or √ of float32 operands to
  * float32 gives the correctly rounded float32 result, so this is float32 arithmetic).
@@ -846,6 +869,7 @@ interface Loops {
   reduceMax: typeof reduceMax;
   biasActivation: typeof biasActivation;
   reluBackward: typeof reluBackward;
+  allFinite: typeof allFinite;
   adamStepF64: typeof adamStepF64;
 }
 
@@ -859,6 +883,7 @@ const sourceLoops: Loops = {
   reduceMax,
   biasActivation,
   reluBackward,
+  allFinite,
   adamStepF64,
 };
 
@@ -895,6 +920,7 @@ function copyLoops(loops: Loops, tag: string): Loops {
     reduceMax: recompile(loops.reduceMax, tag, "reduceMax"),
     biasActivation: recompile(loops.biasActivation, tag, "biasActivation"),
     reluBackward: recompile(loops.reluBackward, tag, "reluBackward"),
+    allFinite: recompile(loops.allFinite, tag, "allFinite"),
     adamStepF64: recompile(loops.adamStepF64, tag, "adamStepF64"),
   };
 }
@@ -946,6 +972,9 @@ export const jsBackend: Backend = {
   },
   reluBackward(grad, x, out) {
     loopsFor(grad, x, out).reluBackward(grad, x, out);
+  },
+  allFinite(x) {
+    return loopsFor(x).allFinite(x);
   },
   adamStep,
   ...windowKernels,

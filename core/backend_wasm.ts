@@ -3,9 +3,10 @@
  * compiled from `wasm/gemm.c`, the fused Adam step from `wasm/adam.c` and the
  * float32 elementwise kernels from `wasm/elementwise.c` (one module; the bytes
  * are embedded, so it needs no permission and no native code). They are the
- * default backend's `matmul`, `adamStep`, and float32 `unary`, `binary`,
- * `biasActivation`, `reluBackward` and column sums wherever the engine supports WebAssembly
- * SIMD; the other kernels, dtypes and shapes are {@linkcode jsBackend}'s.
+ * default backend's `matmul`, `adamStep`, float32 `unary`, `binary`,
+ * `biasActivation`, `reluBackward` and column sums, and `allFinite`, wherever
+ * the engine supports WebAssembly SIMD; the other kernels, dtypes and shapes
+ * are {@linkcode jsBackend}'s.
  * Where the engine shares WebAssembly memory between threads, large products
  * are split across Web Workers (`wasm/threads.c`, `wasm/thread_pool.ts`).
  *
@@ -419,6 +420,8 @@ type UnaryFn = (x: number, n: number) => void;
 type PairFn = (a: number, b: number, n: number) => void;
 /** `f(x, b, n)` (`_scalar_left`): `b[i] = x op b[i]`. */
 type LeftFn = (x: number, b: number, n: number) => void;
+/** `f(x, n)`: a test of `x[0..n)` (1 or 0) that only reads it. */
+type ScanFn = (x: number, n: number) => number;
 /** `f(a, b, rows, cols)`: `a[r, c] = a[r, c] op b[c]` (`_rows`), or `b[r, c] = a[c] op b[r, c]` (`_rows_left`). */
 type RowsFn = (a: number, b: number, rows: number, cols: number) => void;
 
@@ -454,6 +457,26 @@ function streamed(
     if (second !== undefined) view.set(len === n ? second : second.subarray(start, end), iq);
     run(p, q, len);
     out.set(view.subarray(ip, ip + len), start);
+  }
+  return true;
+}
+
+/**
+ * Runs a read-only test over all of `x` (float32 or float64), chunk by chunk, stopping at the first chunk for
+ * which `test(pointer, length)` gives 0: `true` when every chunk passes. An array that lives in this memory
+ * (a resident buffer) is read where it is, without copying. `null`, having done nothing, when the scratch
+ * cannot hold a chunk.
+ */
+function scanned(scratch: Scratch, x: Float32Array | Float64Array, test: ScanFn): boolean | null {
+  const n = x.length;
+  if (scratch.holds(x)) return test(x.byteOffset, n) !== 0;
+  const bytes = x.BYTES_PER_ELEMENT, chunk = Math.min(n, (CHUNK * 4) / bytes), p = scratch.base;
+  if (!scratch.reserve(p + chunk * bytes)) return null;
+  const view = bytes === 4 ? scratch.f32 : scratch.f64, at = p / bytes;
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
+    view.set(end - start === n ? x : x.subarray(start, end), at);
+    if (test(p, end - start) === 0) return false;
   }
   return true;
 }
@@ -520,7 +543,8 @@ function sumColumns(
  * The float32 elementwise kernels of elementwise.c over one instance of the module: unary relu, step,
  * neg, abs, square and sqrt; binary add, sub, mul and div on equal lengths, a scalar on either side, or
  * a row broadcast (`[rows, cols] op [cols]` and `[cols] op [rows, cols]`); the fused bias + activation;
- * ReLU's VJP; column sums (`inner > 1`). Each copies its inputs into scratch chunk by chunk, runs in place and copies
+ * ReLU's VJP; column sums; and the finiteness check `allFinite` (float32 and float64, which only reads its
+ * array, in place where it lives in this memory) (`inner > 1`). Each copies its inputs into scratch chunk by chunk, runs in place and copies
  * the result out, giving jsBackend's bits (see elementwise.c). Calls on fewer than
  * {@linkcode SMALL_ELEMENTWISE} elements, with an array that is not a Float32Array, with an output that
  * overlaps an input other than exactly, and every other kernel and shape run {@linkcode jsBackend}'s.
@@ -528,7 +552,7 @@ function sumColumns(
 function elementwiseKernels(
   exports: KernelExports,
   scratch: Scratch,
-): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation" | "reluBackward"> {
+): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation" | "reluBackward" | "allFinite"> {
   const fn = <F>(name: string) => exports[name] as F;
   const unaryFns = new Map<UnaryKernel, UnaryFn>(UNARY_OPS.map((op) => [op, fn(`${op}_f32`)]));
   const binaryFns = new Map<
@@ -545,6 +569,7 @@ function elementwiseKernels(
   );
   const biasNone = binaryFns.get("add")!.rows, biasRelu = fn<RowsFn>("add_relu_rows_f32");
   const columns = fn<RowsFn>("sum_columns_f32"), reluGrad = fn<PairFn>("relu_backward_f32");
+  const finiteF32 = fn<ScanFn>("all_finite_f32"), finiteF64 = fn<ScanFn>("all_finite_f64");
   const f32 = Float32Array;
   return {
     unary(op, x, out) {
@@ -605,6 +630,13 @@ function elementwiseKernels(
       ) return;
       jsBackend.reluBackward!(grad, x, out);
     },
+    allFinite(x) {
+      if (x.length >= SMALL_ELEMENTWISE && (x instanceof f32 || x instanceof Float64Array)) {
+        const finite = scanned(scratch, x, x instanceof f32 ? finiteF32 : finiteF64);
+        if (finite !== null) return finite;
+      }
+      return jsBackend.allFinite!(x);
+    },
   };
 }
 
@@ -638,7 +670,8 @@ export function wasmSimdSupported(): boolean {
  * scalar on either side, or a row `[cols]` against `[rows, cols]`),
  * `biasActivation`, `reluBackward` and `reduce` sum over columns (`inner > 1`, in double, in
  * the TypeScript kernel's order) run four lanes at a time with the TypeScript
- * kernels' results bit for bit; everything else is {@linkcode jsBackend}'s.
+ * kernels' results bit for bit, as does `allFinite` on float32 and float64
+ * arrays; everything else is {@linkcode jsBackend}'s.
  * Each call copies its arrays into the backend's WebAssembly memory and the
  * result out, chunk by chunk; the memory grows to the largest call seen and is
  * reused by all the kernels. `allocate` gives float32 buffers of at least 1024

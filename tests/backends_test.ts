@@ -13,7 +13,7 @@
  * binary loops against the broadcast walk; and the float32 kernels the wasm
  * backend runs in WebAssembly (unary relu, step, neg, abs, square, sqrt;
  * binary add, sub, mul, div on equal lengths, scalars and row broadcasts;
- * biasActivation; ReLU's VJP; column sums) bit for bit, for both dtypes, lengths around
+ * biasActivation; ReLU's VJP; column sums; the finiteness check) bit for bit, for both dtypes, lengths around
  * its threshold and chunks, special values in the SIMD lanes and in the
  * scalar tails, and aliased and overlapping outputs. A backend that cannot
  * be created here ("blas" without OpenBLAS or --allow-ffi) is ignored with
@@ -182,6 +182,10 @@ const reference: Backend = {
   },
   reluBackward(grad, x, out) {
     for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? grad[i] : grad[i] * 0;
+  },
+  allFinite(x) {
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
+    return true;
   },
   adamStep(grad, m, v, outM, outV, outUpdate, s, param) {
     const single = [grad, m, v, outM, outV, outUpdate, ...(param ? [param] : [])].every((x) =>
@@ -605,6 +609,43 @@ function checkReluBackward(be: Backend, rng: Random, dtype: Dtype) {
 }
 
 /**
+ * The finiteness check on finite arrays (with ±0, subnormals and the largest
+ * finite values) of lengths around the wasm threshold, its chunks (16384
+ * float32, 8192 float64 elements) and the SIMD widths, then with one NaN or
+ * infinity at the first element, in the SIMD lanes, in the last chunk and in
+ * the scalar tail; and on the backend's resident buffers, where it has them.
+ */
+function checkAllFinite(be: Backend, rng: Random, dtype: Dtype) {
+  const largest = dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  for (const n of [...ELEMENTWISE_LENGTHS, 8191, 8193, 16384, 40000]) {
+    const x = values(rng, n, dtype);
+    for (let i = 0; i < n; i += 5) x[i] = [0, -0, 1e-40, -largest, largest, 5e-324][rng.int(6)];
+    const what = `${be.name} allFinite ${dtype} n=${n}`;
+    assert.equal(be.allFinite!(x), reference.allFinite!(x), what);
+    assert.equal(be.allFinite!(x), true, what);
+    for (const at of new Set([0, 1, 6, n >> 1, n - 4, n - 3, n - 1].filter((i) => i >= 0 && i < n))) {
+      for (const bad of [Number.NaN, Infinity, -Infinity]) {
+        const y = x.slice();
+        y[at] = bad;
+        assert.equal(be.allFinite!(y), reference.allFinite!(y), `${what} with ${bad} at ${at}`);
+        assert.equal(be.allFinite!(y), false, `${what} with ${bad} at ${at}`);
+        assert.equal(be.allFinite!(y.subarray(at + 1)), true, `${what} after ${bad} at ${at}`);
+      }
+    }
+    const resident = be.allocate?.(dtype, n) ?? null;
+    if (resident !== null) {
+      resident.set(x);
+      assert.equal(be.allFinite!(resident), true, `${what} (resident)`);
+      resident[n - 1] = Number.NaN;
+      assert.equal(be.allFinite!(resident), false, `${what} (resident, NaN last)`);
+      resident[n - 1] = 0;
+      resident[0] = -Infinity;
+      assert.equal(be.allFinite!(resident), false, `${what} (resident, −Infinity first)`);
+    }
+  }
+}
+
+/**
  * Sums over the middle axis of `[outer, n, inner]`: column sums (several
  * chunks of rows, rows longer than a chunk, several outer blocks), row sums,
  * and special values; and in both the SIMD columns and the scalar tail, a
@@ -773,6 +814,9 @@ for (const { name, backend, why } of candidates) {
             }
             if (be.reluBackward !== undefined) {
               await t.step(`reluBackward ${dtype}`, () => checkReluBackward(be, rng, dtype));
+            }
+            if (be.allFinite !== undefined) {
+              await t.step(`allFinite ${dtype}`, () => checkAllFinite(be, rng, dtype));
             }
             await t.step(`reduce sum ${dtype}: columns and rows`, () => checkSums(be, rng, dtype));
           }

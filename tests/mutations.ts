@@ -193,6 +193,25 @@ export const MUTATIONS: readonly Mutation[] = [
     why: "the js row sum (inner = 1) skips the first element",
   },
   {
+    id: "js-all-finite-lane-dropped",
+    kind: "backend",
+    file: "core/backend.ts",
+    original: "return s0 + s1 + s2 + s3 === 0;",
+    replacement: "return s0 + s1 + s2 === 0;",
+    tests: ["tests/backends_test.ts", "train/diagnostics_test.ts"],
+    why: "the js finiteness check misses a NaN or infinity in every fourth element",
+  },
+  {
+    id: "wasm-all-finite-last-chunk",
+    kind: "backend",
+    file: "core/backend_wasm.ts",
+    original: "for (let start = 0; start < n; start += chunk) {\n    const end = Math.min(n, start + chunk);",
+    replacement:
+      "for (let start = 0; start + chunk < n; start += chunk) {\n    const end = Math.min(n, start + chunk);",
+    tests: ["tests/backends_test.ts"],
+    why: "the wasm finiteness check skips the last chunk of a long array",
+  },
+  {
     id: "wasm-scalar-left-swapped",
     kind: "backend",
     file: "core/backend_wasm.ts",

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { getBackend, jsBackend } from "../core/backend.ts";
 import type { TypedArray } from "../core/tensor.ts";
 import { flattenTree, type Tree } from "../core/tree.ts";
 import type { History } from "./history.ts";
@@ -97,9 +98,9 @@ export function findNonFinite(tree: Tree): NonFiniteValue | null {
 
 /**
  * The index of the first NaN or infinite element of an array, or −1 when every element is finite. The trainer
- * asks it of every gradient and the new parameters at every step, so the common case is one unrolled pass: x·0 is
- * 0 for a finite x and NaN otherwise, so four independent sums of x·0 (the additions need not wait for one another)
- * are 0 exactly when all is well; only then is the element searched for.
+ * asks it of every gradient and the new parameters at every step, so the common case is one pass of the active
+ * backend's `allFinite` kernel (WebAssembly SIMD on the default backend); only when it fails is the element
+ * searched for.
  *
  * @param data The elements.
  * @returns The index, or −1.
@@ -114,17 +115,9 @@ export function findNonFinite(tree: Tree): NonFiniteValue | null {
  * ```
  */
 export function firstNonFinite(data: TypedArray): number {
-  const n = data.length, whole = n - (n & 3);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let i = 0; i < whole; i += 4) {
-    s0 += data[i] * 0;
-    s1 += data[i + 1] * 0;
-    s2 += data[i + 2] * 0;
-    s3 += data[i + 3] * 0;
-  }
-  for (let i = whole; i < n; i++) s0 += data[i] * 0;
-  if (s0 + s1 + s2 + s3 === 0) return -1;
-  for (let i = 0; i < n; i++) {
+  const backend = getBackend();
+  if ((backend.allFinite ?? jsBackend.allFinite!)(data)) return -1;
+  for (let i = 0, n = data.length; i < n; i++) {
     const v = data[i];
     if (v - v !== 0) return i;
   }
@@ -132,10 +125,9 @@ export function firstNonFinite(data: TypedArray): number {
 }
 
 /**
- * Whether every element of a tree is finite: one multiply-add per element
- * (v·0 is 0 for a finite v, NaN otherwise), fast enough to run after every
- * update (tens of µs for 100 000 parameters); {@linkcode findNonFinite} then
- * says where.
+ * Whether every element of a tree is finite: one pass of the active backend's
+ * `allFinite` kernel per leaf, fast enough to run after every update (tens of
+ * µs for 100 000 parameters); {@linkcode findNonFinite} then says where.
  *
  * @param tree The tree.
  * @returns `true` when no element is NaN or infinite.

@@ -1,9 +1,10 @@
 /*
- * gradflow's WebAssembly SIMD elementwise kernels for float32 (linked into the same module as gemm.c and adam.c).
+ * gradflow's WebAssembly SIMD elementwise kernels for float32, and the finiteness check for both dtypes (linked
+ * into the same module as gemm.c and adam.c).
  *
- * Every kernel works in place on arrays that core/backend_wasm.ts has copied into this module's memory,
- * four lanes at a time (f32x4), then one element at a time for the tail, with the same operation. The
- * results are jsBackend's (core/backend.ts) bit for bit:
+ * Every kernel works in place on arrays that core/backend_wasm.ts has copied into this module's memory (or
+ * only reads them, as the finiteness check), four lanes at a time (f32x4), then one element at a time for the
+ * tail, with the same operation. The results are jsBackend's (core/backend.ts) bit for bit:
  *
  * - The JS loops compute in double and round once when they store to a Float32Array. For one +, −, ×, ÷
  *   or √ of float32 operands that equals the float32 operation (double carries more than 2·24 + 2 bits, so
@@ -142,6 +143,49 @@ EXPORT("relu_backward_f32") void relu_backward_f32(float *g, const float *x, i32
   i32 i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(g + i, relu_backward4(wasm_v128_load(g + i), wasm_v128_load(x + i)));
   TAIL for (; i < n; i++) g[i] = relu_backward1(g[i], x[i]);
+}
+
+/* ---------------------------------------------------------------- finiteness */
+
+/*
+ * all_finite_f32(x, n) and all_finite_f64(x, n): 1 when no x[i] is NaN or infinite, else 0, as jsBackend's
+ * allFinite. An element is not finite exactly when its exponent bits are all ones, that is when its magnitude
+ * bits (the sign cleared), read as an unsigned integer, are at least those of infinity: the largest magnitude
+ * is kept per lane (integer max, four independent accumulators) and compared once at the end.
+ * A float64's exponent lies in the upper 32 bits of its lane, so those are compared and the lower 32 cleared.
+ */
+EXPORT("all_finite_f32") i32 all_finite_f32(const float *x, i32 n) {
+  const v128_t magnitude = wasm_i32x4_splat(0x7fffffff);
+  v128_t top0 = wasm_i32x4_splat(0), top1 = top0, top2 = top0, top3 = top0;
+  i32 i = 0;
+  for (; i + 16 <= n; i += 16) {
+    top0 = wasm_u32x4_max(top0, wasm_v128_and(wasm_v128_load(x + i), magnitude));
+    top1 = wasm_u32x4_max(top1, wasm_v128_and(wasm_v128_load(x + i + 4), magnitude));
+    top2 = wasm_u32x4_max(top2, wasm_v128_and(wasm_v128_load(x + i + 8), magnitude));
+    top3 = wasm_u32x4_max(top3, wasm_v128_and(wasm_v128_load(x + i + 12), magnitude));
+  }
+  for (; i + 4 <= n; i += 4) top0 = wasm_u32x4_max(top0, wasm_v128_and(wasm_v128_load(x + i), magnitude));
+  v128_t top = wasm_u32x4_max(wasm_u32x4_max(top0, top1), wasm_u32x4_max(top2, top3));
+  if (wasm_v128_any_true(wasm_u32x4_ge(top, wasm_i32x4_splat(0x7f800000)))) return 0;
+  TAIL for (; i < n; i++) if (x[i] - x[i] != 0.0f) return 0;
+  return 1;
+}
+
+EXPORT("all_finite_f64") i32 all_finite_f64(const double *x, i32 n) {
+  const v128_t magnitude = wasm_i32x4_make(0, 0x7fffffff, 0, 0x7fffffff);
+  v128_t top0 = wasm_i32x4_splat(0), top1 = top0, top2 = top0, top3 = top0;
+  i32 i = 0;
+  for (; i + 8 <= n; i += 8) {
+    top0 = wasm_u32x4_max(top0, wasm_v128_and(wasm_v128_load(x + i), magnitude));
+    top1 = wasm_u32x4_max(top1, wasm_v128_and(wasm_v128_load(x + i + 2), magnitude));
+    top2 = wasm_u32x4_max(top2, wasm_v128_and(wasm_v128_load(x + i + 4), magnitude));
+    top3 = wasm_u32x4_max(top3, wasm_v128_and(wasm_v128_load(x + i + 6), magnitude));
+  }
+  for (; i + 2 <= n; i += 2) top0 = wasm_u32x4_max(top0, wasm_v128_and(wasm_v128_load(x + i), magnitude));
+  v128_t top = wasm_u32x4_max(wasm_u32x4_max(top0, top1), wasm_u32x4_max(top2, top3));
+  if (wasm_v128_any_true(wasm_u32x4_ge(top, wasm_i32x4_splat(0x7ff00000)))) return 0;
+  TAIL for (; i < n; i++) if (x[i] - x[i] != 0.0) return 0;
+  return 1;
 }
 
 /* ---------------------------------------------------------------- sums */

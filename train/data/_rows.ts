@@ -41,7 +41,8 @@ export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
       throw new RangeError(`Cannot take rows as every index must be an integer in [0, ${rows}): current value is ${r}`);
     }
   }
-  const out = allocate(x.dtype, indices.length * width);
+  // Every element is written: a reused buffer need not be zeroed first.
+  const out = allocate(x.dtype, indices.length * width, false);
   // The trainer gathers every batch's inputs and targets: a row copy (memcpy) for wide rows, a loop for narrow ones
   // (a one-hot target row of 10 would cost more in its subarray view than in the copy).
   const data = x.data;
