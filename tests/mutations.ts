@@ -312,6 +312,15 @@ export const MUTATIONS: readonly Mutation[] = [
     why: "ReLU's subgradient at 0 becomes 1 (PyTorch: 0)",
   },
   {
+    id: "cross-entropy-backward-sum-unrounded",
+    kind: "core",
+    file: "core/ops/fused.ts",
+    original: "const sum = round(total), scale = gv[r];",
+    replacement: "const sum = total, scale = gv[r];",
+    tests: ["core/ops/fused_test.ts"],
+    why: "the one-pass cross-entropy gradient divides by the softmax denominator before it is rounded to float32",
+  },
+  {
     id: "scratch-recycles-kept",
     kind: "core",
     file: "core/tensor.ts",

@@ -9,6 +9,7 @@
  */
 
 import { type AdamStepScalars, type FusedActivation, getBackend, jsBackend } from "../backend.ts";
+import { isRecording } from "../graph.ts";
 import { allocate, type DType, exclusiveMemory, Tensor } from "../tensor.ts";
 import * as libm from "../libm.ts";
 import { customVjp } from "./custom.ts";
@@ -152,9 +153,47 @@ const sparseCrossEntropy = customVjp(
     }
     return { output: new Tensor(losses, [rows]), saved: new Tensor(oneHot, [rows, classes]) };
   },
-  // softmax(z) − onehot, scaled per row: built from ops on the logits, so it is twice differentiable.
-  (g, oneHot, [logits]) => [mul(sub(softmax(logits, 1), oneHot), reshape(g, [g.size, 1])), null],
+  // softmax(z) − onehot, scaled per row: built from ops on the logits, so it is twice differentiable. A backward
+  // pass that records nothing (first-order gradients) computes the same bits in one pass.
+  (g, oneHot, [logits]) => [
+    !isRecording() && g.dtype === logits.dtype
+      ? softmaxMinusOneHot(logits, oneHot, g)
+      : mul(sub(softmax(logits, 1), oneHot), reshape(g, [g.size, 1])),
+    null,
+  ],
 );
+
+/**
+ * `(softmax(z) − onehot)·g` row by row in one pass, with the bits of the ops of the recorded backward,
+ * `mul(sub(softmax(z, 1), onehot), reshape(g, [rows, 1]))`: the row maximum (NaN if the row holds one),
+ * replaced by 0 unless finite; each `exp(z − max)`; their sum in double, in order; the quotient, the
+ * difference and the product; each rounded to the dtype where the op stores it.
+ */
+function softmaxMinusOneHot(logits: Tensor, oneHot: Tensor, g: Tensor): Tensor {
+  const [rows, classes] = logits.shape;
+  const z = logits.data, hot = oneHot.data, gv = g.data;
+  const out = allocate(logits.dtype, rows * classes, false);
+  const round = logits.dtype === "float32" ? Math.fround : (v: number) => v;
+  for (let r = 0; r < rows; r++) {
+    const o = r * classes;
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) {
+      const v = z[o + c];
+      if (v > max || v !== v) max = v;
+      if (max !== max) break;
+    }
+    const shift = Number.isFinite(max) ? max : 0;
+    let total = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = round(libm.exp(round(z[o + c] - shift)));
+      out[o + c] = e;
+      total += e;
+    }
+    const sum = round(total), scale = gv[r];
+    for (let c = 0; c < classes; c++) out[o + c] = round(round(round(out[o + c] / sum) - hot[o + c]) * scale);
+  }
+  return new Tensor(out, [rows, classes]);
+}
 
 /**
  * Softmax cross-entropy against integer class labels, per sample:

@@ -1,10 +1,26 @@
 import assert from "node:assert/strict";
-import { grad, hvp } from "../autodiff.ts";
+import { grad, hvp, vjp } from "../autodiff.ts";
 import { Random } from "../random.ts";
 import { Tensor, tensor } from "../tensor.ts";
 import { gradcheck, gradgradcheck } from "../../tests/kit/gradcheck.ts";
 import { adamStep, linear, sparseSoftmaxCrossEntropy } from "./fused.ts";
-import { add, div, gather, logSoftmax, matmul, mean, mul, neg, relu, reshape, sin, sqrt, sum } from "./mod.ts";
+import {
+  add,
+  div,
+  gather,
+  logSoftmax,
+  matmul,
+  mean,
+  mul,
+  neg,
+  relu,
+  reshape,
+  sin,
+  softmax,
+  sqrt,
+  sub,
+  sum,
+} from "./mod.ts";
 
 function random(shape: number[], seed: number, dtype: "float32" | "float64" = "float64", away = 0): Tensor {
   const rng = new Random(seed);
@@ -79,6 +95,28 @@ Deno.test("sparseSoftmaxCrossEntropy() equals -gather(logSoftmax(z), y) in value
   close(hvp(fused, z, v), hvp(plain, z, v), 1e-12);
   gradcheck(fused, z);
   gradgradcheck(fused, z);
+});
+
+Deno.test("sparseSoftmaxCrossEntropy()'s first-order gradient has the bits of the composed backward, specials included", () => {
+  const rng = new Random(41);
+  const specials = [0, -0, 88.8, -1e4, 1e4, 3e38, -3e38, Infinity, -Infinity, Number.NaN, 1e-40];
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [rows, classes] of [[1, 1], [7, 3], [128, 10], [5, 33]]) {
+      const z = random([rows, classes], rows * classes, dtype);
+      for (let i = 0; i < z.size; i += 3) if (rng.int(2) === 0) z.data[i] = specials[rng.int(specials.length)];
+      const labels = tensor(Array.from({ length: rows }, () => rng.int(classes)));
+      const g = random([rows], rows + classes, dtype);
+      g.data[0] = rows > 1 ? -0 : g.data[0];
+      const got = vjp((t: Tensor) => sparseSoftmaxCrossEntropy(t, labels), z).vjp(g);
+      const oneHot = new Tensor(z.data.map(() => 0), z.shape);
+      for (let r = 0; r < rows; r++) oneHot.data[r * classes + labels.data[r]] = 1;
+      const want = mul(sub(softmax(z, 1), oneHot), reshape(g, [rows, 1]));
+      assert.equal(got.dtype, dtype);
+      got.data.forEach((v, i) =>
+        assert.ok(Object.is(v, want.data[i]), `${dtype} [${rows}, ${classes}] element ${i}: ${v} vs ${want.data[i]}`)
+      );
+    }
+  }
 });
 
 Deno.test("sparseSoftmaxCrossEntropy() is finite for float32 logits [89, 0] and [-1e4, 1e4]", () => {
