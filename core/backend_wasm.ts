@@ -4,7 +4,8 @@
  * float32 elementwise kernels from `wasm/elementwise.c` (one module; the bytes
  * are embedded, so it needs no permission and no native code). They are the
  * default backend's `matmul`, `adamStep`, float32 `unary`, `binary`,
- * `biasActivation`, `reluBackward` and column sums, and `allFinite`, wherever
+ * `biasActivation`, `reluBackward`, column sums and 2×2 `maxPool2d`, and
+ * `allFinite`, wherever
  * the engine supports WebAssembly SIMD; the other kernels, dtypes and shapes
  * are {@linkcode jsBackend}'s.
  * Where the engine shares WebAssembly memory between threads, large products
@@ -13,7 +14,7 @@
  * @module
  */
 
-import { type Backend, type BinaryKernel, jsBackend, type UnaryKernel } from "./backend.ts";
+import { type Backend, type BinaryKernel, jsBackend, type UnaryKernel, type Window2d } from "./backend.ts";
 import type { TypedArray } from "./tensor.ts";
 import { memoryImport, relaxedBase64, simdBase64 } from "./wasm/kernels_wasm.ts";
 import {
@@ -212,6 +213,7 @@ class Scratch {
   readonly base: number;
   f32: Float32Array;
   f64: Float64Array;
+  i32: Int32Array;
   /** The lowest byte of the resident buffers (the memory's end while there are none). */
   #floor = Infinity;
   /** Freed resident regions, for reuse. */
@@ -222,6 +224,7 @@ class Scratch {
     this.base = align(heapBase);
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
   }
   /** Makes bytes `[0, end)` addressable for scratch; `false` when the memory cannot hold them. */
   reserve(end: number): boolean {
@@ -237,6 +240,7 @@ class Scratch {
     if (this.f32.buffer !== memory.buffer) {
       this.f32 = new Float32Array(memory.buffer);
       this.f64 = new Float64Array(memory.buffer);
+      this.i32 = new Int32Array(memory.buffer);
     }
     return true;
   }
@@ -420,6 +424,21 @@ type UnaryFn = (x: number, n: number) => void;
 type PairFn = (a: number, b: number, n: number) => void;
 /** `f(x, b, n)` (`_scalar_left`): `b[i] = x op b[i]`. */
 type LeftFn = (x: number, b: number, n: number) => void;
+/**
+ * `f(x, out, indices, planes, height, width, outHeight, outWidth, first)`: 2×2 max pooling with stride 2 of
+ * `planes` planes, the indices counted from `first` (see elementwise.c).
+ */
+type MaxPoolFn = (
+  x: number,
+  out: number,
+  indices: number,
+  planes: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+  first: number,
+) => void;
 /** `f(x, n)`: a test of `x[0..n)` (1 or 0) that only reads it. */
 type ScanFn = (x: number, n: number) => number;
 /** `f(a, b, rows, cols)`: `a[r, c] = a[r, c] op b[c]` (`_rows`), or `b[r, c] = a[c] op b[r, c]` (`_rows_left`). */
@@ -457,6 +476,39 @@ function streamed(
     if (second !== undefined) view.set(len === n ? second : second.subarray(start, end), iq);
     run(p, q, len);
     out.set(view.subarray(ip, ip + len), start);
+  }
+  return true;
+}
+
+/**
+ * 2×2 max pooling with stride 2 (see elementwise.c), chunk by chunk of whole planes: copies the planes in
+ * (or reads them where they are, when `x` lives in this memory), pools them, and copies the maxima and their
+ * indices out. `false`, having done nothing, when the scratch cannot hold a chunk.
+ */
+function pooledByPlanes(
+  scratch: Scratch,
+  kernel: MaxPoolFn,
+  x: Float32Array,
+  out: Float32Array,
+  indices: Int32Array,
+  w: Window2d,
+  planes: number,
+  plane: number,
+  positions: number,
+): boolean {
+  const resident = scratch.holds(x), chunk = Math.max(1, Math.min(planes, Math.floor(CHUNK / plane)));
+  const px = scratch.base, po = resident ? px : align(px + chunk * plane * 4), pi = align(po + chunk * positions * 4);
+  if (!scratch.reserve(align(pi + chunk * positions * 4))) return false;
+  for (let p0 = 0; p0 < planes; p0 += chunk) {
+    const p1 = Math.min(planes, p0 + chunk), count = p1 - p0;
+    let from = x.byteOffset + p0 * plane * 4;
+    if (!resident) {
+      scratch.f32.set(count === planes ? x : x.subarray(p0 * plane, p1 * plane), px >> 2);
+      from = px;
+    }
+    kernel(from, po, pi, count, w.height, w.width, w.outHeight, w.outWidth, p0 * plane);
+    out.set(scratch.f32.subarray(po >> 2, (po >> 2) + count * positions), p0 * positions);
+    indices.set(scratch.i32.subarray(pi >> 2, (pi >> 2) + count * positions), p0 * positions);
   }
   return true;
 }
@@ -543,16 +595,18 @@ function sumColumns(
  * The float32 elementwise kernels of elementwise.c over one instance of the module: unary relu, step,
  * neg, abs, square and sqrt; binary add, sub, mul and div on equal lengths, a scalar on either side, or
  * a row broadcast (`[rows, cols] op [cols]` and `[cols] op [rows, cols]`); the fused bias + activation;
- * ReLU's VJP; column sums; and the finiteness check `allFinite` (float32 and float64, which only reads its
- * array, in place where it lives in this memory) (`inner > 1`). Each copies its inputs into scratch chunk by chunk, runs in place and copies
- * the result out, giving jsBackend's bits (see elementwise.c). Calls on fewer than
- * {@linkcode SMALL_ELEMENTWISE} elements, with an array that is not a Float32Array, with an output that
- * overlaps an input other than exactly, and every other kernel and shape run {@linkcode jsBackend}'s.
+ * ReLU's VJP; column sums (`inner > 1`); 2×2 max pooling with stride 2 and no padding (whole planes at a
+ * time); and the finiteness check `allFinite` (float32 and float64). Each copies its inputs into scratch
+ * chunk by chunk, runs in place and copies the result out, giving jsBackend's bits (see elementwise.c);
+ * the finiteness check and the pooling read an array that lives in this memory where it is. Calls on
+ * fewer than {@linkcode SMALL_ELEMENTWISE} elements, with an array that is not a Float32Array, with an
+ * output that overlaps an input other than exactly, and every other kernel and shape run
+ * {@linkcode jsBackend}'s.
  */
 function elementwiseKernels(
   exports: KernelExports,
   scratch: Scratch,
-): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation" | "reluBackward" | "allFinite"> {
+): Pick<Backend, "unary" | "binary" | "reduce" | "biasActivation" | "reluBackward" | "allFinite" | "maxPool2d"> {
   const fn = <F>(name: string) => exports[name] as F;
   const unaryFns = new Map<UnaryKernel, UnaryFn>(UNARY_OPS.map((op) => [op, fn(`${op}_f32`)]));
   const binaryFns = new Map<
@@ -570,6 +624,7 @@ function elementwiseKernels(
   const biasNone = binaryFns.get("add")!.rows, biasRelu = fn<RowsFn>("add_relu_rows_f32");
   const columns = fn<RowsFn>("sum_columns_f32"), reluGrad = fn<PairFn>("relu_backward_f32");
   const finiteF32 = fn<ScanFn>("all_finite_f32"), finiteF64 = fn<ScanFn>("all_finite_f64");
+  const maxPool = fn<MaxPoolFn>("max_pool_2x2_f32");
   const f32 = Float32Array;
   return {
     unary(op, x, out) {
@@ -637,6 +692,18 @@ function elementwiseKernels(
       }
       return jsBackend.allFinite!(x);
     },
+    maxPool2d(x, out, indices, w) {
+      const planes = w.batch * w.channels, plane = w.height * w.width, positions = w.outHeight * w.outWidth;
+      if (
+        w.kernelHeight === 2 && w.kernelWidth === 2 && w.strideHeight === 2 && w.strideWidth === 2 &&
+        w.dilationHeight === 1 && w.dilationWidth === 1 && w.padTop === 0 && w.padLeft === 0 &&
+        2 * w.outHeight <= w.height && 2 * w.outWidth <= w.width && planes * positions >= SMALL_ELEMENTWISE &&
+        x instanceof f32 && out instanceof f32 && x.length === planes * plane && out.length === planes * positions &&
+        indices.length === out.length && !overlapsPartly(x, out) &&
+        pooledByPlanes(scratch, maxPool, x, out, indices, w, planes, plane, positions)
+      ) return;
+      jsBackend.maxPool2d!(x, out, indices, w);
+    },
   };
 }
 
@@ -670,7 +737,8 @@ export function wasmSimdSupported(): boolean {
  * scalar on either side, or a row `[cols]` against `[rows, cols]`),
  * `biasActivation`, `reluBackward` and `reduce` sum over columns (`inner > 1`, in double, in
  * the TypeScript kernel's order) run four lanes at a time with the TypeScript
- * kernels' results bit for bit, as does `allFinite` on float32 and float64
+ * kernels' results bit for bit, as do `maxPool2d` with a 2×2 window, stride 2
+ * and no padding (maxima and their indices), and `allFinite` on float32 and float64
  * arrays; everything else is {@linkcode jsBackend}'s.
  * Each call copies its arrays into the backend's WebAssembly memory and the
  * result out, chunk by chunk; the memory grows to the largest call seen and is

@@ -13,7 +13,8 @@
  * binary loops against the broadcast walk; and the float32 kernels the wasm
  * backend runs in WebAssembly (unary relu, step, neg, abs, square, sqrt;
  * binary add, sub, mul, div on equal lengths, scalars and row broadcasts;
- * biasActivation; ReLU's VJP; column sums; the finiteness check) bit for bit, for both dtypes, lengths around
+ * biasActivation; ReLU's VJP; column sums; the finiteness check; 2×2 max
+ * pooling) bit for bit, for both dtypes, lengths around
  * its threshold and chunks, special values in the SIMD lanes and in the
  * scalar tails, and aliased and overlapping outputs. A backend that cannot
  * be created here ("blas" without OpenBLAS or --allow-ffi) is ignored with
@@ -21,7 +22,14 @@
  */
 
 import assert from "node:assert/strict";
-import { type AdamStepScalars, type Backend, type BinaryKernel, jsBackend, type UnaryKernel } from "../core/backend.ts";
+import {
+  type AdamStepScalars,
+  type Backend,
+  type BinaryKernel,
+  jsBackend,
+  type UnaryKernel,
+  type Window2d,
+} from "../core/backend.ts";
 import { Random } from "../core/random.ts";
 import type { TypedArray } from "../core/tensor.ts";
 import { backendPlugins } from "../plugins/backends/mod.ts";
@@ -186,6 +194,28 @@ const reference: Backend = {
   allFinite(x) {
     for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
     return true;
+  },
+  maxPool2d(x, out, indices, w) {
+    let o = 0;
+    for (let p = 0; p < w.batch * w.channels; p++) {
+      for (let oh = 0; oh < w.outHeight; oh++) {
+        for (let ow = 0; ow < w.outWidth; ow++, o++) {
+          let best = -Infinity, at = -1;
+          for (let i = 0; i < w.kernelHeight; i++) {
+            for (let j = 0; j < w.kernelWidth; j++) {
+              const row = oh * w.strideHeight - w.padTop + i * w.dilationHeight;
+              const column = ow * w.strideWidth - w.padLeft + j * w.dilationWidth;
+              if (row < 0 || row >= w.height || column < 0 || column >= w.width) continue;
+              const index = (p * w.height + row) * w.width + column, v = x[index];
+              // The first maximum in window order; a NaN replaces whatever came before.
+              if (at === -1 || Number.isNaN(v) || (!Number.isNaN(best) && v > best)) [best, at] = [v, index];
+            }
+          }
+          out[o] = best;
+          indices[o] = at;
+        }
+      }
+    }
   },
   adamStep(grad, m, v, outM, outV, outUpdate, s, param) {
     const single = [grad, m, v, outM, outV, outUpdate, ...(param ? [param] : [])].every((x) =>
@@ -645,6 +675,75 @@ function checkAllFinite(be: Backend, rng: Random, dtype: Dtype) {
   }
 }
 
+/** A max-pooling window over `[batch, channels, height, width]` (no dilation), as the pooling ops compute it. */
+function poolWindow(
+  [batch, channels, height, width]: number[],
+  [kh, kw]: number[],
+  [sh, sw]: number[],
+  [ph, pw]: number[],
+): Window2d {
+  const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1, outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
+  return {
+    batch,
+    channels,
+    height,
+    width,
+    kernelHeight: kh,
+    kernelWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: ph,
+    padLeft: pw,
+    outHeight,
+    outWidth,
+  };
+}
+
+/**
+ * Max pooling against the reference, maxima and indices: 2×2 windows with
+ * stride 2 (the wasm kernel's case) on even and odd sizes, planes that cross
+ * its chunks of 16384 elements and a plane larger than one, other windows
+ * (padding, stride 1, 3×3), values with ties (the first maximum wins), NaN
+ * (the last one wins), ±0 and infinities; and the backend's resident buffers.
+ */
+function checkMaxPool(be: Backend, rng: Random, dtype: Dtype) {
+  const make = (n: number) => (dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
+  const cases: [number[], number[], number[], number[]][] = [
+    [[2, 3, 28, 28], [2, 2], [2, 2], [0, 0]],
+    [[4, 32, 28, 28], [2, 2], [2, 2], [0, 0]],
+    [[2, 90, 15, 15], [2, 2], [2, 2], [0, 0]],
+    [[4, 16, 14, 14], [2, 2], [2, 2], [0, 0]],
+    [[3, 5, 7, 7], [2, 2], [2, 2], [0, 0]],
+    [[2, 7, 9, 13], [2, 2], [2, 2], [0, 0]],
+    [[1, 1, 130, 131], [2, 2], [2, 2], [0, 0]],
+    [[2, 40, 6, 10], [2, 2], [2, 2], [0, 0]],
+    [[2, 3, 9, 8], [3, 3], [1, 1], [1, 1]],
+    [[2, 3, 8, 8], [2, 2], [2, 2], [1, 1]],
+    [[2, 3, 8, 9], [2, 3], [2, 2], [0, 0]],
+  ];
+  for (const [shape, kernel, stride, padding] of cases) {
+    const w = poolWindow(shape, kernel, stride, padding);
+    const n = shape.reduce((p, k) => p * k, 1), outSize = w.batch * w.channels * w.outHeight * w.outWidth;
+    // Small integers tie often; a tenth of the values are special.
+    const x = make(n);
+    for (let i = 0; i < n; i++) x[i] = rng.int(10) === 0 ? SPECIALS[rng.int(SPECIALS.length)] : rng.int(7) - 3;
+    const what = `${be.name} maxPool2d ${dtype} [${shape}] window ${kernel} stride ${stride} padding ${padding}`;
+    const want = make(outSize), wantAt = new Int32Array(outSize);
+    reference.maxPool2d!(x, want, wantAt, w);
+    for (const input of [x, be.allocate?.(dtype, n)?.fill(0) ?? null]) {
+      if (input === null) continue;
+      input.set(x);
+      const got = make(outSize).fill(Number.NaN), at = new Int32Array(outSize).fill(-7);
+      be.maxPool2d!(input, got, at, w);
+      const where = input === x ? what : `${what} (resident input)`;
+      assertSameValues(got, want, `${where}: maxima`);
+      assertSameValues(at, wantAt, `${where}: indices`);
+    }
+  }
+}
+
 /**
  * Sums over the middle axis of `[outer, n, inner]`: column sums (several
  * chunks of rows, rows longer than a chunk, several outer blocks), row sums,
@@ -817,6 +916,9 @@ for (const { name, backend, why } of candidates) {
             }
             if (be.allFinite !== undefined) {
               await t.step(`allFinite ${dtype}`, () => checkAllFinite(be, rng, dtype));
+            }
+            if (be.maxPool2d !== undefined) {
+              await t.step(`maxPool2d ${dtype}`, () => checkMaxPool(be, rng, dtype));
             }
             await t.step(`reduce sum ${dtype}: columns and rows`, () => checkSums(be, rng, dtype));
           }

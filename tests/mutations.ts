@@ -212,6 +212,15 @@ export const MUTATIONS: readonly Mutation[] = [
     why: "the wasm finiteness check skips the last chunk of a long array",
   },
   {
+    id: "wasm-max-pool-chunk-offset",
+    kind: "backend",
+    file: "core/backend_wasm.ts",
+    original: "w.outHeight, w.outWidth, p0 * plane);",
+    replacement: "w.outHeight, w.outWidth, 0);",
+    tests: ["tests/backends_test.ts"],
+    why: "the wasm max pooling counts each chunk's indices from 0 instead of from the chunk's first plane",
+  },
+  {
     id: "wasm-scalar-left-swapped",
     kind: "backend",
     file: "core/backend_wasm.ts",

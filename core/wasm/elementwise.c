@@ -188,6 +188,73 @@ EXPORT("all_finite_f64") i32 all_finite_f64(const double *x, i32 n) {
   return 1;
 }
 
+/* ---------------------------------------------------------------- pooling */
+
+/* One tap of a max-pooling window, as the JS kernel's `if (v > best || v !== v) best = v, at = index`. */
+static inline void max_tap4(v128_t v, v128_t index, v128_t *best, v128_t *at) {
+  v128_t take = wasm_v128_or(wasm_f32x4_gt(v, *best), wasm_f32x4_ne(v, v));
+  *best = wasm_v128_bitselect(v, *best, take);
+  *at = wasm_v128_bitselect(index, *at, take);
+}
+
+/*
+ * Four outputs of 2×2 max pooling, (oh, ow) to (oh, ow + 3): the even and odd columns of the window's two input
+ * rows (`top`, the row below `width` further) split into four tap vectors, taken in the JS kernel's order.
+ */
+static inline void max_pool4(const float *top, i32 width, i32 index, float *out, i32 *indices) {
+  v128_t t0 = wasm_v128_load(top), t1 = wasm_v128_load(top + 4);
+  v128_t b0 = wasm_v128_load(top + width), b1 = wasm_v128_load(top + width + 4);
+  v128_t best = wasm_i32x4_shuffle(t0, t1, 0, 2, 4, 6), right = wasm_i32x4_shuffle(t0, t1, 1, 3, 5, 7);
+  v128_t below = wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6), diagonal = wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7);
+  const v128_t one = wasm_i32x4_splat(1);
+  const v128_t left = wasm_i32x4_add(wasm_i32x4_splat(index), wasm_i32x4_make(0, 2, 4, 6));
+  const v128_t under = wasm_i32x4_add(left, wasm_i32x4_splat(width));
+  v128_t at = left;
+  max_tap4(right, wasm_i32x4_add(left, one), &best, &at);
+  max_tap4(below, under, &best, &at);
+  max_tap4(diagonal, wasm_i32x4_add(under, one), &best, &at);
+  wasm_v128_store(out, best);
+  wasm_v128_store(indices, at);
+}
+
+/*
+ * max_pool_2x2_f32(x, out, indices, planes, height, width, out_height, out_width, first): 2×2 max pooling with
+ * stride 2 and no padding over `planes` planes of height×width (jsBackend's fast path of maxPool2d, in its
+ * order): out[p, oh, ow] is the largest of the taps (2oh, 2ow), (2oh, 2ow + 1), (2oh + 1, 2ow),
+ * (2oh + 1, 2ow + 1), taken in that order, a later tap replacing the best so far when it is larger or NaN;
+ * indices[p, oh, ow] is that tap's flat index in the whole input, whose first plane here starts at index
+ * `first`. Four outputs at a time; a row whose width is not a multiple of four ends with the four last
+ * outputs (recomputing some, with the same result), and rows narrower than four run one output at a time.
+ */
+EXPORT("max_pool_2x2_f32")
+void max_pool_2x2_f32(const float *x, float *out, i32 *indices, i32 planes, i32 height, i32 width, i32 out_height,
+                      i32 out_width, i32 first) {
+  for (i32 p = 0; p < planes; p++) {
+    for (i32 oh = 0; oh < out_height; oh++) {
+      const i32 row = p * height * width + 2 * oh * width;
+      float *o = out + (p * out_height + oh) * out_width;
+      i32 *at_out = indices + (p * out_height + oh) * out_width;
+      if (out_width >= 4) {
+        for (i32 ow = 0; ow < out_width; ow += 4) {
+          const i32 start = ow + 4 <= out_width ? ow : out_width - 4;
+          max_pool4(x + row + 2 * start, width, first + row + 2 * start, o + start, at_out + start);
+        }
+        continue;
+      }
+      TAIL for (i32 ow = 0; ow < out_width; ow++) {
+        const i32 r = row + 2 * ow;
+        float best = x[r], b = x[r + 1], c = x[r + width], d = x[r + width + 1];
+        i32 at = r;
+        if (b > best || b != b) best = b, at = r + 1;
+        if (c > best || c != c) best = c, at = r + width;
+        if (d > best || d != d) best = d, at = r + width + 1;
+        o[ow] = best;
+        at_out[ow] = first + at;
+      }
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- sums */
 
 /*

@@ -1,7 +1,8 @@
 /**
  * Rebuilds `kernels_wasm.ts` from `gemm.c` (the matrix product), `adam.c`
- * (the Adam step), `elementwise.c` (float32 unary, binary, bias + ReLU and
- * column-sum kernels) and `threads.c` (work sharing between threads), linked
+ * (the Adam step), `elementwise.c` (float32 unary, binary, bias + ReLU,
+ * ReLU-gradient, column-sum and 2×2 max-pooling kernels, and the finiteness
+ * check) and `threads.c` (work sharing between threads), linked
  * into one module, with clang (wasm32 target) and wasm-ld.
  *
  * ```sh
