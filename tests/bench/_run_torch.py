@@ -74,6 +74,10 @@ def main():
     parser.add_argument("--name")
     parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist"))
     args = parser.parse_args()
+    # torch.set_num_threads bounds PyTorch's own pool, not the BLAS and OpenMP pools under it (Debian's PyTorch
+    # calls OpenBLAS, whose threads would otherwise take every core): these bound them, before they start.
+    for pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[pool] = str(args.threads)
     import numpy as np
     import torch
 
