@@ -1,16 +1,17 @@
 /**
  * One gradflow configuration of the Fashion-MNIST benchmark, in a process of its own (started by
- * `fashion_mnist_bench.ts`):
+ * `fashion_mnist_bench.ts`), on one workload (`--workload mlp|cnn`, see `_fashion_mnist.ts`):
  *
  * - `--mode train`: what users run, `train()` with an ordinary options object (the model as a list of
  *   layer specs, the loss and optimizer by name, the test split as validation, accuracy as a metric),
  *   on the data `loadFashionMnist()` gives. Seconds per epoch come from the trainer's own clock
  *   (`history.epochs[i].time`: every step, the metrics and the validation pass).
  * - `--mode floor`: the kernel floor, a hand-written loop of plugin calls on the same data, starting
- *   weights and batch order: `valueAndGrad` of the `sequential` model and the loss, the `adam`
- *   plugin's fused `step` with everything donated, the batch and gradient buffers recycled, and the
- *   test evaluated after every epoch. It also times where a step's time goes. It checks that it ends
- *   with `train()`'s epoch loss bit for bit (`--expect-loss`), so the two rows time the same work.
+ *   weights and batch order: `valueAndGrad` of the `sequential` model and the loss in a `withScratch`
+ *   arena, the `adam` plugin's fused `step` with everything donated, the batch and gradient buffers
+ *   recycled, and the test evaluated after every epoch. It also times where a step's time goes. The
+ *   driver checks that it ends with `train()`'s epoch loss bit for bit, so the two rows time the same
+ *   work.
  *
  * @module
  */
@@ -20,9 +21,8 @@ import { valueAndGrad } from "../../core/autodiff.ts";
 import { type Backend, getBackend, setBackend } from "../../core/backend.ts";
 import type { Loss, Optimizer } from "../../core/interfaces.ts";
 import { Random } from "../../core/random.ts";
-import { allocate, recycle, Tensor } from "../../core/tensor.ts";
-import type { Tree } from "../../core/tree.ts";
-import { treeLeaves } from "../../core/tree.ts";
+import { allocate, recycle, Tensor, withScratch } from "../../core/tensor.ts";
+import { flattenTree, type Tree, treeLeaves, unflattenTree } from "../../core/tree.ts";
 import { createRegistry } from "../../plugins/mod.ts";
 import { resolveModel } from "../../train/model.ts";
 import { predict } from "../../train/predict.ts";
@@ -32,18 +32,20 @@ import {
   BATCH,
   cpuSeconds,
   EPSILON,
+  EVAL_BATCH,
   LEARNING_RATE,
   loadData,
-  MODEL,
   readTrainerInputs,
   report,
   type RunResult,
+  workload,
 } from "./_fashion_mnist.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
   options: {
     mode: { type: "string" },
+    workload: { type: "string", default: "mlp" },
     backend: { type: "string", default: "default" },
     threads: { type: "string" },
     epochs: { type: "string", default: "1" },
@@ -61,12 +63,13 @@ const backendName = args.backend === "default" ? undefined : args.backend!;
 const backendSpec = threads === undefined ? backendName : { name: backendName ?? "wasm", threads };
 const name = args.name ?? `${args.mode}-${args.backend}${threads === undefined ? "" : `-${threads}`}`;
 
-const data = await loadData(limit);
+const work = workload(args.workload!);
+const data = await loadData(work, limit);
 
 if (args.mode === "train") {
   const cpu = cpuSeconds();
   const result = await train({
-    model: MODEL,
+    model: work.model,
     loss: "softmax-cross-entropy",
     optimizer: { name: "adam", learningRate: LEARNING_RATE },
     data: data.train,
@@ -133,30 +136,33 @@ function timed(backend: Backend, clock: { matmul: number }): Backend {
 async function floor(backend: Backend, name: string): Promise<RunResult> {
   const inputs = await readTrainerInputs(args.inputs!);
   const registry = createRegistry();
-  const net = resolveModel(MODEL, registry);
-  const netState = net.init([784], new Random(0), { dtype: "float32" }).state;
+  const net = resolveModel(work.model, registry);
+  const initial = net.init(work.inputShape, new Random(0), { dtype: "float32" });
+  const netState = initial.state;
   const loss = registry.create("loss", "softmax-cross-entropy") as Loss;
   const optimizer = registry.create("optimizer", "adam", {
     learningRate: LEARNING_RATE,
     epsilon: EPSILON,
   }) as Optimizer;
-  const shapes = [[784, 256], [256], [256, 128], [128], [128, 10], [10]];
   const clock = { matmul: 0 };
   const previous = setBackend(timed(backend, clock));
   try {
-    // The sequential model's parameters: one { weight, bias } per dense layer, {} for each ReLU.
-    const p = inputs.params.map((a, i) => new Tensor(a, shapes[i]));
-    let params: Tree = [
-      { weight: p[0], bias: p[1] },
-      {},
-      { weight: p[2], bias: p[3] },
-      {},
-      { weight: p[4], bias: p[5] },
-    ];
+    // The sequential model's parameter tree (one { weight, bias } per layer with weights, {} for the others),
+    // holding train()'s initial values.
+    let params: Tree = unflattenTree(
+      initial.params,
+      flattenTree(initial.params).map(([name], i) => {
+        const p = inputs.params[i];
+        if (p?.name !== name) throw new Error(`parameter ${i} is ${name}, not ${p?.name}: the inputs are stale`);
+        return new Tensor(p.data, p.shape);
+      }),
+    );
     let state = optimizer.init(params);
     const x = data.train.x.data,
       y = data.train.y.data,
       n = data.train.x.shape[0];
+    const [xShape, yShape] = [data.train.x.shape.slice(1), data.train.y.shape.slice(1)];
+    const [xWidth, yWidth] = [xShape, yShape].map((s) => s.reduce((p, d) => p * d, 1));
     let tData = 0, tStep = 0, tOpt = 0, lossSum = 0, accuracy = NaN, inStep = 0;
     const start = performance.now(), cpu = cpuSeconds();
     for (let e = 0; e < epochs; e++) {
@@ -165,12 +171,14 @@ async function floor(backend: Backend, name: string): Promise<RunResult> {
       for (let i = 0; i < n; i += BATCH) {
         const t0 = performance.now();
         const rows = order.subarray(i, Math.min(n, i + BATCH));
-        const xb = new Tensor(gather(x, 784, rows), [rows.length, 784]);
-        const yb = new Tensor(gather(y, 10, rows), [rows.length, 10]);
+        const xb = new Tensor(gather(x, xWidth, rows), [rows.length, ...xShape]);
+        const yb = new Tensor(gather(y, yWidth, rows), [rows.length, ...yShape]);
         const t1 = performance.now();
-        const { value, grad } = valueAndGrad((q: Tree) =>
-          loss(net.apply(q, netState, xb, { training: true }).output, yb)
-        )(params);
+        // In an arena, as the trainer's step: the activations and cotangents go back to the allocator.
+        const { value, grad } = withScratch(
+          () => valueAndGrad((q: Tree) => loss(net.apply(q, netState, xb, { training: true }).output, yb))(params),
+          (r) => [r.value, ...treeLeaves(r.grad)],
+        );
         const t2 = performance.now();
         ({ params, state } = optimizer.step!(grad, state, params, {
           donate: true,
@@ -184,7 +192,7 @@ async function floor(backend: Backend, name: string): Promise<RunResult> {
       const logits = predict(
         { model: net, params, state: netState },
         data.test.x,
-        { batchSize: 1024 },
+        { batchSize: EVAL_BATCH },
       );
       accuracy = accuracyOf(
         logits.data,
