@@ -19,6 +19,70 @@ export interface FlagSpec {
   short?: string;
 }
 
+/** The flags `train`, `compare` and `summary` share: what an experiment can be changed by. */
+export const EXPERIMENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  optimizer: { type: "string" },
+  "learning-rate": { type: "string" },
+  loss: { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  batching: { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+  dtype: { type: "string" },
+  threads: { type: "string" },
+  set: { type: "string", multiple: true },
+  out: { type: "string" },
+  plugin: { type: "string", multiple: true },
+  quiet: { type: "boolean" },
+};
+
+/**
+ * Every command's flags, in one table: each command parses its arguments with
+ * its row, and `cli/launch.ts` reads the same rows to tell a flag's value from
+ * a path before the command runs (a flag missing here would shift the
+ * positionals and narrow the permissions wrongly).
+ *
+ * @example
+ * ```ts
+ * import { COMMAND_FLAGS } from "./_args.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(COMMAND_FLAGS.train.threads.type, "string");
+ * assert.equal(COMMAND_FLAGS.train.resume.type, "boolean");
+ * ```
+ */
+export const COMMAND_FLAGS: Readonly<Record<string, Readonly<Record<string, FlagSpec>>>> = {
+  train: { ...EXPERIMENT_FLAGS, resume: { type: "boolean" } },
+  compare: { ...EXPERIMENT_FLAGS, optimizers: { type: "string" }, overwrite: { type: "boolean" } },
+  summary: EXPERIMENT_FLAGS,
+  evaluate: {
+    metrics: { type: "string" },
+    loss: { type: "string" },
+    format: { type: "string" },
+    heatmap: { type: "string" },
+    split: { type: "string" },
+    "batch-size": { type: "string" },
+    plugin: { type: "string", multiple: true },
+  },
+  predict: {
+    format: { type: "string" },
+    out: { type: "string" },
+    split: { type: "string" },
+    "batch-size": { type: "string" },
+    plugin: { type: "string", multiple: true },
+  },
+  gradcheck: {
+    options: { type: "string" },
+    "input-shape": { type: "string" },
+    "second-order": { type: "boolean" },
+    seed: { type: "string" },
+    plugin: { type: "string", multiple: true },
+  },
+  list: { plugin: { type: "string", multiple: true }, json: { type: "boolean" } },
+  plot: { out: { type: "string" }, title: { type: "string" }, log: { type: "boolean" }, linear: { type: "boolean" } },
+};
+
 /** What {@linkcode parseFlags} returns. */
 export interface ParsedFlags {
   /** The flags given, by long name (values are strings, booleans or arrays of strings). */
@@ -47,7 +111,11 @@ export interface ParsedFlags {
  * assert.throws(() => parseFlags("train", ["--epoch", "3"], { epochs: { type: "string" } }), /did you mean --epochs\?/);
  * ```
  */
-export function parseFlags(command: string, args: readonly string[], flags: Record<string, FlagSpec>): ParsedFlags {
+export function parseFlags(
+  command: string,
+  args: readonly string[],
+  flags: Readonly<Record<string, FlagSpec>>,
+): ParsedFlags {
   const options = { ...flags, help: { type: "boolean" as const, short: "h" } };
   try {
     const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });

@@ -23,6 +23,7 @@
 import { parseArgs } from "node:util";
 import { OPENBLAS_CANDIDATES } from "../plugins/backends/blas.ts";
 import { FASHION_MNIST_DIR } from "../train/data/mnist.ts";
+import { COMMAND_FLAGS } from "./_args.ts";
 import { DATASETS, readExperiment } from "./_setup.ts";
 import { overridesFrom } from "./commands/train.ts";
 import type { Experiment } from "./experiment.ts";
@@ -41,29 +42,6 @@ export interface CommandPermissions {
   env: string[];
 }
 
-/** The flags of every command that take a value (so that the value is not taken for a path). */
-const VALUE_FLAGS = [
-  "out",
-  "plugin",
-  "set",
-  "optimizer",
-  "learning-rate",
-  "loss",
-  "epochs",
-  "batch-size",
-  "batching",
-  "seed",
-  "backend",
-  "optimizers",
-  "options",
-  "input-shape",
-  "title",
-  "metrics",
-  "format",
-  "heatmap",
-  "split",
-];
-
 const ENV = ["CI", "TERM"];
 
 /** The hosts Deno 2 allows imports from when no `--allow-import` is given (`deno run --help`). */
@@ -77,10 +55,14 @@ const DENO_DEFAULT_IMPORT_HOSTS = [
   "gist.githubusercontent.com:443",
 ];
 
-function parse(args: readonly string[]) {
-  const options = Object.fromEntries(
-    VALUE_FLAGS.map((name) => [name, { type: "string" as const, multiple: name === "plugin" || name === "set" }]),
-  );
+/**
+ * A command's flags and positionals, as the command will read them: its row of {@linkcode COMMAND_FLAGS} (every
+ * row's flags for a command without one), so that a flag's value is never taken for a path.
+ */
+function parse(command: string | undefined, args: readonly string[]) {
+  const options = command !== undefined && Object.hasOwn(COMMAND_FLAGS, command)
+    ? COMMAND_FLAGS[command]
+    : Object.assign({}, ...Object.values(COMMAND_FLAGS));
   const { values, positionals } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true });
   return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
 }
@@ -173,7 +155,7 @@ export async function commandPermissions(args: readonly string[]): Promise<Comma
   const permissions: CommandPermissions = { read: ["."], write: [], importHosts: [], ffi: null, env: ENV };
   let values: Record<string, string | boolean | string[] | undefined> = {}, positionals: string[] = [];
   try {
-    ({ values, positionals } = parse(rest));
+    ({ values, positionals } = parse(command, rest));
   } catch {
     return permissions;
   }

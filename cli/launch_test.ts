@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { idxBytes } from "../train/data/_idx_fixture.ts";
 import { FASHION_MNIST_DIR } from "../train/data/mnist.ts";
+import { COMMAND_FLAGS } from "./_args.ts";
 import { commandPermissions, denoFlags } from "./_permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -52,6 +53,36 @@ Deno.test("commandPermissions() follows --out, --set, --resume, a CSV path, a da
     assert.equal(set.ffi !== null, true, "the file's backend still applies");
     const flag = await commandPermissions(["train", path, "--backend", "js"]);
     assert.equal(flag.ffi, null, "--backend js overrides the file's blas");
+  });
+});
+
+Deno.test("commandPermissions() reads every value flag of train as its command does, so the permissions stay", async () => {
+  // A value flag the launcher did not know (--threads once) left its value among the positionals: the data set's
+  // folder was then not readable.
+  const values: Record<string, string> = {
+    optimizer: "adam",
+    "learning-rate": "0.01",
+    loss: "mse",
+    epochs: "3",
+    "batch-size": "2",
+    batching: "full",
+    seed: "1",
+    backend: "wasm",
+    dtype: "float64",
+    threads: "1",
+    set: "epochs=3",
+    out: "runs/xor-run",
+    plugin: "/opt/plugins/lion.ts",
+  };
+  await withExperiment({ ...XOR, data: { name: "csv", path: "/data/points.csv" } }, async (path) => {
+    const plain = await commandPermissions(["train", path]);
+    for (const [flag, spec] of Object.entries(COMMAND_FLAGS.train)) {
+      if (spec.type !== "string") continue;
+      assert.ok(flag in values, `the test gives --${flag} a value`);
+      const p = await commandPermissions(["train", `--${flag}`, values[flag], path]);
+      assert.ok(p.read.includes("/data/points.csv"), `--${flag} ${values[flag]}: ${p.read}`);
+      assert.deepEqual(p.write, plain.write, `--${flag}`);
+    }
   });
 });
 

@@ -8,12 +8,12 @@
 import { writeFileAtomic } from "../../train/io/atomic_write.ts";
 import { parseMetrics } from "../../train/plot/plot_run.ts";
 import type { MetricRecord } from "../../train/plot/metric_charts.ts";
-import { listFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, parseFlags } from "../_args.ts";
 import { _oneLine, _prepare, UsageError } from "../_errors.ts";
 import { formatMetric, RUN_FILES, runExperiment, writeCharts } from "../_run.ts";
 import { buildRegistry, checkChoices, loadData, readExperiment, withPluginFlags } from "../_setup.ts";
 import type { Overrides } from "../experiment.ts";
-import { EXPERIMENT_FLAGS, overridesFrom } from "./train.ts";
+import { overridesFrom } from "./train.ts";
 
 /** The help text of `gradflow compare`. */
 export const COMPARE_HELP = `Usage: gradflow compare <experiment.json> --optimizers <list> [flags]
@@ -141,11 +141,7 @@ function csvCell(text: string): string {
  */
 export async function compareCommand(args: readonly string[]): Promise<number> {
   const prepared = await _prepare(async () => {
-    const { values, positionals } = parseFlags("compare", args, {
-      ...EXPERIMENT_FLAGS,
-      optimizers: { type: "string" },
-      overwrite: { type: "boolean" },
-    });
+    const { values, positionals } = parseFlags("compare", args, COMMAND_FLAGS.compare);
     if (values.help) return null;
     if (positionals.length !== 1) {
       throw new UsageError(

@@ -8,7 +8,7 @@ import { matrixOf } from "../../plugins/metrics/confusion_matrix.ts";
 import { evaluate } from "../../train/evaluate.ts";
 import { confusionHeatmap, confusionTable } from "../../train/plot/confusion_matrix.ts";
 import { writeSvg } from "../../train/plot/write_svg.ts";
-import { listFlag, numberFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, numberFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 import { openRun, readDataArgument } from "../_inputs.ts";
 import { formatMetric } from "../_run.ts";
@@ -80,15 +80,7 @@ export function formatFlag(value: unknown): (typeof FORMATS)[number] {
  */
 export async function evaluateCommand(args: readonly string[]): Promise<number> {
   const prepared = await _prepare(async () => {
-    const { values, positionals } = parseFlags("evaluate", args, {
-      metrics: { type: "string" },
-      loss: { type: "string" },
-      format: { type: "string" },
-      heatmap: { type: "string" },
-      split: { type: "string" },
-      "batch-size": { type: "string" },
-      plugin: { type: "string", multiple: true },
-    });
+    const { values, positionals } = parseFlags("evaluate", args, COMMAND_FLAGS.evaluate);
     if (values.help) return null;
     if (positionals.length !== 2) {
       throw new UsageError(

@@ -14,7 +14,7 @@ import { Tensor } from "../../core/tensor.ts";
 import type { Tree } from "../../core/tree.ts";
 import { gradcheck, type GradcheckReport, gradgradcheck } from "../../tests/kit/gradcheck.ts";
 import { resolveModel } from "../../train/model.ts";
-import { listFlag, numberFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, numberFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 import { buildRegistry } from "../_setup.ts";
 import { parseKind } from "./list.ts";
@@ -192,13 +192,7 @@ function build(
  */
 export async function gradcheckCommand(args: readonly string[]): Promise<number> {
   const prepared = await _prepare(async () => {
-    const { values, positionals } = parseFlags("gradcheck", args, {
-      options: { type: "string" },
-      "input-shape": { type: "string" },
-      "second-order": { type: "boolean" },
-      seed: { type: "string" },
-      plugin: { type: "string", multiple: true },
-    });
+    const { values, positionals } = parseFlags("gradcheck", args, COMMAND_FLAGS.gradcheck);
     if (values.help) return null;
     if (positionals.length !== 2) {
       throw new UsageError(

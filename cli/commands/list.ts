@@ -7,7 +7,7 @@
 
 import { type Plugin, PLUGIN_KINDS, type PluginKind } from "../../core/interfaces.ts";
 import { nearestName } from "../../core/registry.ts";
-import { listFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 import { buildRegistry } from "../_setup.ts";
 
@@ -122,10 +122,7 @@ export function formatPluginList(plugins: readonly Plugin[]): string {
  */
 export async function listCommand(args: readonly string[]): Promise<number> {
   const { values, kind, registry } = await _prepare(async () => {
-    const { values, positionals } = parseFlags("list", args, {
-      plugin: { type: "string", multiple: true },
-      json: { type: "boolean" },
-    });
+    const { values, positionals } = parseFlags("list", args, COMMAND_FLAGS.list);
     if (values.help) return { values, kind: undefined, registry: null };
     if (positionals.length > 1) {
       throw new UsageError(

@@ -5,7 +5,7 @@
  */
 
 import { plotRun } from "../../train/plot/plot_run.ts";
-import { parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 
 /** The help text of `gradflow plot`. */
@@ -43,12 +43,7 @@ Examples:
  */
 export async function plotCommand(args: readonly string[]): Promise<number> {
   const prepared = await _prepare(() => {
-    const { values, positionals } = parseFlags("plot", args, {
-      out: { type: "string" },
-      title: { type: "string" },
-      log: { type: "boolean" },
-      linear: { type: "boolean" },
-    });
+    const { values, positionals } = parseFlags("plot", args, COMMAND_FLAGS.plot);
     if (values.help) return null;
     if (positionals.length === 0) {
       throw new UsageError(

@@ -7,7 +7,7 @@
 import { reshape } from "../../core/ops/mod.ts";
 import { predict } from "../../train/predict.ts";
 import { writeFileAtomic } from "../../train/io/atomic_write.ts";
-import { listFlag, numberFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, numberFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 import { openRun, readDataArgument } from "../_inputs.ts";
 import type { Experiment } from "../experiment.ts";
@@ -75,13 +75,7 @@ function isClassifier(experiment: Experiment | null): boolean {
  */
 export async function predictCommand(args: readonly string[]): Promise<number> {
   const prepared = await _prepare(async () => {
-    const { values, positionals } = parseFlags("predict", args, {
-      format: { type: "string" },
-      out: { type: "string" },
-      split: { type: "string" },
-      "batch-size": { type: "string" },
-      plugin: { type: "string", multiple: true },
-    });
+    const { values, positionals } = parseFlags("predict", args, COMMAND_FLAGS.predict);
     if (values.help) return null;
     if (positionals.length !== 2) {
       throw new UsageError(

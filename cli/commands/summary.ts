@@ -5,10 +5,10 @@
  */
 
 import { formatSummary, modelSummary } from "../../train/summary.ts";
-import { listFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 import { buildRegistry, loadData, readExperiment, withPluginFlags } from "../_setup.ts";
-import { EXPERIMENT_FLAGS, overridesFrom } from "./train.ts";
+import { overridesFrom } from "./train.ts";
 
 /** The help text of `gradflow summary`. */
 export const SUMMARY_HELP = `Usage: gradflow summary <experiment.json> [flags]
@@ -43,7 +43,7 @@ Example:
  */
 export async function summaryCommand(args: readonly string[]): Promise<number> {
   const text = await _prepare(async () => {
-    const { values, positionals } = parseFlags("summary", args, EXPERIMENT_FLAGS);
+    const { values, positionals } = parseFlags("summary", args, COMMAND_FLAGS.summary);
     if (values.help) return null;
     if (positionals.length !== 1) {
       throw new UsageError(

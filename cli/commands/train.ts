@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type FlagSpec, listFlag, numberFlag, parseFlags } from "../_args.ts";
+import { COMMAND_FLAGS, listFlag, numberFlag, parseFlags } from "../_args.ts";
 import { _prepare, UsageError } from "../_errors.ts";
 import { CHECKPOINT_FILE } from "../../train/checkpoint.ts";
 import { formatSummary, modelSummary } from "../../train/summary.ts";
@@ -51,24 +51,6 @@ Examples:
   gradflow train examples/experiments/spirals.json
   gradflow train examples/experiments/spirals.json --optimizer adam --learning-rate 0.01 --epochs 5
 `;
-
-/** The flags `train` and `compare` share. */
-export const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
-  optimizer: { type: "string" },
-  "learning-rate": { type: "string" },
-  loss: { type: "string" },
-  epochs: { type: "string" },
-  "batch-size": { type: "string" },
-  batching: { type: "string" },
-  seed: { type: "string" },
-  backend: { type: "string" },
-  dtype: { type: "string" },
-  threads: { type: "string" },
-  set: { type: "string", multiple: true },
-  out: { type: "string" },
-  plugin: { type: "string", multiple: true },
-  quiet: { type: "boolean" },
-};
 
 /**
  * The overrides that the shared flags ask for.
@@ -123,7 +105,7 @@ export function overridesFrom(values: Record<string, string | boolean | string[]
  */
 export async function trainCommand(args: readonly string[]): Promise<number> {
   const prepared = await _prepare(async () => {
-    const { values, positionals } = parseFlags("train", args, { ...EXPERIMENT_FLAGS, resume: { type: "boolean" } });
+    const { values, positionals } = parseFlags("train", args, COMMAND_FLAGS.train);
     if (values.help) return null;
     if (positionals.length !== 1) {
       throw new UsageError(
