@@ -62,7 +62,8 @@
  * ```
  *
  * Flags: `--workload mlp|cnn|all`; `--epochs N`; `--quick` (the first 12,800 images of each split:
- * 100 steps); `--limit N`; `--only a,b` / `--skip a,b` (row names); `--seed N`; `--tfjs-steps N|all`.
+ * 100 steps); `--limit N`; `--only a,b` / `--skip a,b` (row names); `--seed N`; `--tfjs-steps N|all`;
+ * `--repeat N` (every row N times, round-robin; each row reports its median run and its largest peak RSS).
  *
  * @module
  */
@@ -93,6 +94,7 @@ const { values: args } = parseArgs({
     skip: { type: "string" },
     seed: { type: "string", default: "0" },
     "tfjs-steps": { type: "string" },
+    repeat: { type: "string", default: "1" },
   },
 });
 
@@ -103,6 +105,10 @@ const epochs = Number(args.epochs), seed = Number(args.seed);
 const limit = args.limit !== undefined ? Number(args.limit) : args.quick ? 12800 : undefined;
 if (!Number.isInteger(epochs) || epochs < 1) {
   throw new RangeError(`--epochs must be a positive integer: ${epochs}`);
+}
+const repeat = Number(args.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  throw new RangeError(`--repeat must be a positive integer: ${args.repeat}`);
 }
 const tfjsSteps = args["tfjs-steps"];
 if (tfjsSteps !== undefined && tfjsSteps !== "all" && !(Number.isInteger(Number(tfjsSteps)) && Number(tfjsSteps) > 0)) {
@@ -304,6 +310,8 @@ interface Row extends RunResult {
   peakMiB: number;
   processSeconds: number;
   processCpuSeconds: number;
+  /** How many runs the row's figures are the median of. */
+  runs?: number;
 }
 
 /** Runs one configuration through `_peak_rss.ts`; its result, or why it did not run. */
@@ -484,6 +492,13 @@ function printTargets(work: Workload, configs: Config[], rows: Row[]): void {
 }
 
 /** Runs a workload's selected rows and prints its tables and targets. */
+/** A row's median run by seconds per epoch (the lower middle of an even count), with its runs' largest peak RSS. */
+function medianRun(runs: Row[]): Row {
+  const sorted = [...runs].sort((a, b) => a.secondsPerEpoch - b.secondsPerEpoch);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...middle, peakMiB: Math.max(...runs.map((r) => r.peakMiB)), runs: runs.length };
+}
+
 async function bench(work: Workload, trainSamples: number): Promise<void> {
   const samples = limit === undefined ? trainSamples : Math.min(trainSamples, limit);
   const dir = `${tmp}/${work.name}`;
@@ -499,23 +514,30 @@ async function bench(work: Workload, trainSamples: number): Promise<void> {
   const chosen = all.filter((c) =>
     (only !== undefined ? only.includes(c.name) : c.byDefault !== false) && !skip.includes(c.name)
   );
-  const rows: Row[] = [];
+  // With --repeat N the rows run round-robin N times (so that a slow minute of a shared machine falls on every row
+  // alike), and each row reports its median run, with the largest peak RSS of its runs.
+  const runs = new Map<string, Row[]>();
   const skipped: string[] = [];
-  for (const config of chosen) {
-    const r = await run(config);
-    if ("failed" in r) {
-      console.log(`${r.name}: not run: ${r.failed}`);
-      skipped.push(`${r.name} (${r.failed})`);
-      continue;
+  for (let round = 1; round <= repeat; round++) {
+    for (const config of chosen) {
+      if (round > 1 && !runs.has(config.name)) continue;
+      const r = await run(config);
+      if ("failed" in r) {
+        console.log(`${r.name}: not run: ${r.failed}`);
+        if (!skipped.some((s) => s.startsWith(`${r.name} `))) skipped.push(`${r.name} (${r.failed})`);
+        continue;
+      }
+      console.log(
+        `${r.name}${repeat > 1 ? ` (run ${round} of ${repeat})` : ""}: ${fixed(r.secondsPerEpoch, 2)} s/epoch (CPU ${
+          fixed(r.cpuSecondsPerEpoch ?? NaN, 2)
+        } s), test accuracy ${accuracyCell(r)}, ` +
+          `peak RSS ${fixed(r.peakMiB, 0)} MiB${r.note ? ` (${r.note})` : ""}`,
+      );
+      runs.set(r.name, [...(runs.get(r.name) ?? []), r]);
     }
-    console.log(
-      `${r.name}: ${fixed(r.secondsPerEpoch, 2)} s/epoch (CPU ${
-        fixed(r.cpuSecondsPerEpoch ?? NaN, 2)
-      } s), test accuracy ${accuracyCell(r)}, ` +
-        `peak RSS ${fixed(r.peakMiB, 0)} MiB${r.note ? ` (${r.note})` : ""}`,
-    );
-    rows.push(r);
   }
+  const rows = [...runs.values()].map(medianRun);
+  if (repeat > 1) console.log(`\neach row: the median of its runs by s/epoch, with the largest peak RSS of its runs`);
   printRows(rows);
   if (skipped.length > 0) console.log(`\nnot run: ${skipped.join("; ")}`);
   const left = all.filter((c) => only === undefined && c.byDefault === false && !skip.includes(c.name));
