@@ -58,16 +58,16 @@ Get the data with: sudo apt-get install dataset-fashion-mnist`;
 
 /** The network, as data: the layers of PyTorch's nn.Sequential in the same order (docs/pytorch.md). */
 export const CNN = [
-  { name: "conv2d", filters: 32, kernelSize: 3, padding: 1, dtype: "float32" },
+  { name: "conv2d", filters: 32, kernelSize: 3, padding: 1 },
   { name: "relu" },
   { name: "max-pool2d", poolSize: 2 },
-  { name: "conv2d", filters: 64, kernelSize: 3, padding: 1, dtype: "float32" },
+  { name: "conv2d", filters: 64, kernelSize: 3, padding: 1 },
   { name: "relu" },
   { name: "max-pool2d", poolSize: 2 },
   { name: "flatten" },
-  { name: "dense", units: 128, weightLayout: "out-in", dtype: "float32" },
+  { name: "dense", units: 128, weightLayout: "out-in" },
   { name: "relu" },
-  { name: "dense", units: 10, weightLayout: "out-in", dtype: "float32" },
+  { name: "dense", units: 10, weightLayout: "out-in" },
 ];
 
 if (import.meta.main) await main();

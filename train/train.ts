@@ -84,7 +84,11 @@ export interface TrainOptions {
   resume?: string | TrainerSnapshot;
   /** Start from these parameters (and layer state) instead of a fresh initialization. */
   initial?: { params: Tree; state?: Tree };
-  /** Samples per forward pass when evaluating the validation set. @default {1024} */
+  /**
+   * Samples per forward pass when evaluating the validation set. Like Keras's `validation_batch_size`, it
+   * defaults to `batchSize`, so that evaluating needs no more memory than a training step (a CNN's
+   * activations for 1024 images take hundreds of MiB). @default {batchSize}
+   */
   evalBatchSize?: number;
   /**
    * The kernel backend for this run: an instance, a name (`"js"`, `"wasm"`, `"blas"`) or
@@ -592,7 +596,7 @@ function checkSettings(options: TrainOptions) {
     );
   }
   const batchSize = checkInteger("batchSize", options.batchSize, 32, 1);
-  const evalBatchSize = checkInteger("evalBatchSize", options.evalBatchSize, 1024, 1);
+  const evalBatchSize = checkInteger("evalBatchSize", options.evalBatchSize, batchSize, 1);
   const callbacks = options.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new TypeError(`Cannot train as callbacks must be an array of callback objects`);
   return { registry, epochs, seed, batching, batchSize, evalBatchSize, callbacks: callbacks as readonly Callback[] };

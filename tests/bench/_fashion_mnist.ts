@@ -6,8 +6,8 @@
  *
  * Both workloads: softmax cross-entropy, Adam (learning rate 1e-3, β = 0.9/0.999, ε = 1e-8),
  * batches of 128 reshuffled every epoch, float32, the 60,000 training images (469 steps, the last
- * one of 96); after every epoch, accuracy on the 10,000 test images, in batches of 1024 (`train()`'s
- * `evalBatchSize`).
+ * one of 96); after every epoch, accuracy on the 10,000 test images, in batches of 128 (`train()`'s
+ * `evalBatchSize`, which is its `batchSize`).
  *
  * - `mlp` (issue 11): images as rows `[n, 784]`, one-hot targets; dense 256, ReLU, dense 128, ReLU,
  *   dense 10 (weights `[in, out]`). The CLI runs `examples/experiments/fashion_mnist.json`.
@@ -30,8 +30,8 @@ import { resolveModel } from "../../train/model.ts";
 
 /** Samples per batch. */
 export const BATCH = 128;
-/** Test images per forward pass in every configuration: `train()`'s default `evalBatchSize`. */
-export const EVAL_BATCH = 1024;
+/** Test images per forward pass in every configuration: `train()`'s default `evalBatchSize` (its `batchSize`). */
+export const EVAL_BATCH = BATCH;
 /** Adam's learning rate. */
 export const LEARNING_RATE = 1e-3;
 /** Adam's ε (PyTorch's and gradflow's default; TF.js's is 1e-7). */

@@ -22,7 +22,7 @@ import os
 import struct
 import time
 
-BATCH, EVAL_BATCH = 128, 1024
+BATCH = EVAL_BATCH = 128  # train()'s evalBatchSize is its batchSize
 
 
 def read_idx(path):
