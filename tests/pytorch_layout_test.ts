@@ -81,7 +81,8 @@ const TORCH_STATE_DICT: Record<string, number[]> = {
 
 Deno.test("the CNN's model.safetensors holds exactly PyTorch's state_dict: names, shapes, float32 values", async () => {
   const model = resolveModel({ name: "sequential", layers: CNN }, createRegistry());
-  const { params, state } = model.init([1, 28, 28], new Random(0));
+  // As train() initializes it for float32 data: the layers take the data's dtype.
+  const { params, state } = model.init([1, 28, 28], new Random(0), { dtype: "float32" });
   const path = `${await Deno.makeTempDir()}/model.safetensors`;
   try {
     await saveModel(path, { params, state, inputShape: [1, 28, 28], modelSpec: { name: "sequential", layers: CNN } });
