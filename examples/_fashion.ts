@@ -148,7 +148,8 @@ export async function reportFashionRun(result: TrainResult, report: FashionRepor
   const last = history.at(-1)!;
   const metric = confusionMatrix();
   const counts = matrixOf(
-    metric.result(metric.update(metric.init(), predict(result, report.test.x), report.test.y)),
+    // In training-sized batches: the CNN's activations for predict()'s default 1024 images take hundreds of MiB.
+    metric.result(metric.update(metric.init(), predict(result, report.test.x, { batchSize: 128 }), report.test.y)),
   );
   console.log();
   console.log(table(
